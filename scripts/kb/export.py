@@ -1,0 +1,82 @@
+"""KnowledgeBase -> kb.json: the whole knowledge base for programs, no scraping.
+
+The format is documented in docs/export.md and checked against
+``kb.schema.json`` by the tests. URLs are relative to the site root.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .models import KnowledgeBase
+
+FORMAT_VERSION = 1
+
+
+def page_url(markdown_path: str) -> str:
+    """'topics/x.md' -> 'topics/x/', as MkDocs publishes it with directory URLs."""
+    stem = markdown_path[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def to_dict(kb: KnowledgeBase) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "essays": [
+            {
+                "id": r.essay.id,
+                "title": r.essay.title,
+                "url": page_url(f"essays/{r.essay.id}.md"),
+                "source": r.essay.source,
+                "date": r.essay.date,
+                "summary": r.essay.summary,
+                "summary_is_curated": r.essay.summary_is_curated,
+                "topics": [t for t, _ in r.topics],
+                "related": [{"id": rel.target, "reason": rel.reason} for rel in r.related],
+                "paragraphs": [
+                    {
+                        "id": p.id,
+                        "anchor": p.anchor,
+                        "sentences": [
+                            {"id": s.id, "text": s.text, "label": s.label, "cues": list(s.cues), "topics": list(s.topics)}
+                            for s in p.sentences
+                        ],
+                    }
+                    for p in r.essay.paragraphs
+                ],
+            }
+            for r in kb.essays
+        ],
+        "topics": [
+            {
+                "id": r.topic.id,
+                "title": r.topic.title,
+                "category": r.topic.category,
+                "url": page_url(f"topics/{r.topic.id}.md"),
+                "summary": r.topic.summary,
+                "synonyms": list(r.topic.synonyms),
+                "evidence": [e.sentence.id for e in r.evidence],
+                "highlights": [e.sentence.id for e in r.highlights],
+                "related": [rel.target for rel in r.related],
+                "answered_by": list(r.topic.answered_by),
+            }
+            for r in kb.topics
+        ],
+        "glossary": [
+            {"term": t.term, "variants": list(t.variants), "definition": t.definition, "normalise": t.normalise}
+            for t in kb.glossary
+        ],
+        "matrix": [
+            {"risk": c.risk, "strategy": c.strategy, "curated": c.curated, "evidence": [e.sentence.id for e in c.evidence]}
+            for c in kb.matrix
+        ],
+    }
+
+
+def to_json(kb: KnowledgeBase) -> str:
+    return json.dumps(to_dict(kb), ensure_ascii=False, indent=1, sort_keys=False) + "\n"

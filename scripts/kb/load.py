@@ -1,0 +1,380 @@
+"""Read the seeds folder: essay files as bytes, curated YAML validated.
+
+This and ``write`` are the only modules that touch the disk. Every problem
+in a YAML file becomes a ``SeedError`` naming the file, the line and a fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SeedError
+from .models import CATEGORIES, LABELS, Cue, Curation, EssayMeta, GlossaryTerm, SeedFile, Topic
+
+ESSAY_SUFFIXES = (".txt", ".md")
+TOPICS_FILE = "topics.yml"
+GLOSSARY_FILE = "glossary.yml"
+ESSAYS_FILE = "essays.yml"
+CUES_FILE = "cues.yml"
+OVERRIDES_FILE = "overrides.yml"
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# --- essays ---------------------------------------------------------------------
+
+
+def find_essays(seeds_dir: Path) -> tuple[SeedFile, ...]:
+    """Every ``.txt`` and ``.md`` file in the seeds folder, sorted by name.
+
+    YAML files, hidden files and anything else are not essays.
+    """
+    if not seeds_dir.is_dir():
+        raise SeedError(seeds_dir, "the seeds folder does not exist", fix="create it and put essays in it")
+    files = []
+    for path in sorted(seeds_dir.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in ESSAY_SUFFIXES or not path.is_file():
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise SeedError(path, f"cannot be read: {error.strerror}", fix="check the file's permissions") from error
+        files.append(SeedFile(name=path.name, raw=raw))
+    if not files:
+        raise SeedError(seeds_dir, "holds no essays", fix="add at least one .txt or .md file")
+    return tuple(files)
+
+
+def essay_stem(name: str) -> str:
+    return name.rsplit(".", 1)[0]
+
+
+# --- YAML with line numbers ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A parsed YAML file that remembers where each value was written."""
+
+    path: Path
+    data: Any
+    lines: dict[tuple, int]  # path of keys/indexes -> 1-based line
+
+    def line(self, where: tuple) -> int | None:
+        while where and where not in self.lines:
+            where = where[:-1]
+        return self.lines.get(where)
+
+    def error(self, where: tuple, message: str, fix: str | None = None) -> SeedError:
+        return SeedError(self.path, message, line=self.line(where), fix=fix)
+
+
+def read_yaml(path: Path) -> YamlDoc:
+    """Parse a YAML file, keeping the line of every key and list item."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SeedError(path, "is not UTF-8 text", fix="save it as UTF-8") from error
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise SeedError(
+            path,
+            f"is not valid YAML: {error.problem or error.context}",
+            line=mark.line + 1 if mark else None,
+            fix="check the indentation (spaces, not tabs) and put quotes around text that contains ': ' or starts with a special character",
+        ) from error
+    lines: dict[tuple, int] = {}
+    data = _NodeReader(path, lines).read(node, ()) if node is not None else None
+    return YamlDoc(path=path, data=data, lines=lines)
+
+
+class _NodeReader:
+    """Turns a composed YAML node tree into Python values, recording lines.
+
+    PyYAML silently keeps the last of two equal keys; an editor who pasted a
+    topic twice deserves to hear about it, so duplicates are errors here.
+    """
+
+    def __init__(self, path: Path, lines: dict[tuple, int]) -> None:
+        self.path = path
+        self.lines = lines
+        self.constructor = yaml.SafeLoader("")
+
+    def read(self, node: yaml.Node, where: tuple) -> Any:
+        self.lines[where] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, where)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.read(item, where + (i,)) for i, item in enumerate(node.value)]
+        return self.constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, where: tuple) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SeedError(self.path, "a key must be plain text", line=line)
+            key = str(self.constructor.construct_object(key_node))
+            if key in result:
+                raise SeedError(self.path, f"the key '{key}' appears twice", line=line, fix="keep one of them")
+            result[key] = self.read(value_node, where + (key,))
+            self.lines[where + (key,)] = line
+        return result
+
+
+# --- validation helpers ---------------------------------------------------------------
+
+
+def _require_mapping(doc: YamlDoc, value: Any, where: tuple, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise doc.error(where, f"{what} must be a mapping of 'key: value' lines, not {_kind(value)}")
+    return value
+
+
+def _require_list(doc: YamlDoc, value: Any, where: tuple, what: str) -> list:
+    if not isinstance(value, list):
+        raise doc.error(where, f"{what} must be a list ('- item' lines), not {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _check_keys(doc: YamlDoc, entry: dict, where: tuple, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
+    for key in entry:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys are {', '.join(allowed)}"
+            raise doc.error(where + (key,), f"{what}: unknown key '{key}'", fix=hint)
+    for key in required:
+        if key not in entry or entry[key] in (None, "", []):
+            raise doc.error(where, f"{what}: '{key}' is missing or empty", fix=f"add '{key}: ...'")
+
+
+def _text(doc: YamlDoc, entry: dict, key: str, where: tuple, what: str) -> str | None:
+    value = entry.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # a bare year like 2017 is fine as a date
+    if not isinstance(value, str):
+        raise doc.error(where + (key,), f"{what}: '{key}' must be text, not {_kind(value)}", fix="put the text in quotes")
+    return " ".join(value.split())
+
+
+def _texts(doc: YamlDoc, entry: dict, key: str, where: tuple, what: str) -> tuple[str, ...]:
+    value = entry.get(key)
+    if value is None:
+        return ()
+    items = _require_list(doc, value, where + (key,), f"{what}: '{key}'")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, (str, int, float)) or isinstance(item, bool) or str(item).strip() == "":
+            raise doc.error(where + (key, i), f"{what}: every item of '{key}' must be text", fix="put the item in quotes")
+        out.append(" ".join(str(item).split()))
+    return tuple(out)
+
+
+def _optional(path: Path) -> YamlDoc | None:
+    return read_yaml(path) if path.is_file() else None
+
+
+# --- the curated files ------------------------------------------------------------------------
+
+
+TOPIC_KEYS = ("id", "title", "category", "synonyms", "summary", "related", "answered_by", "also_match")
+
+
+def load_topics(path: Path) -> tuple[Topic, ...]:
+    """Read and validate ``topics.yml``: ids unique, references resolve."""
+    doc = read_yaml(path)
+    root = _require_mapping(doc, doc.data, (), "the file")
+    _check_keys(doc, root, (), ("topics",), ("topics",), "the file")
+    entries = _require_list(doc, root["topics"], ("topics",), "'topics'")
+    topics: list[Topic] = []
+    seen: dict[str, tuple] = {}
+    for i, raw in enumerate(entries):
+        where = ("topics", i)
+        entry = _require_mapping(doc, raw, where, f"topic number {i + 1}")
+        what = f"topic '{entry.get('id', i + 1)}'"
+        _check_keys(doc, entry, where, TOPIC_KEYS, ("id", "title", "category", "synonyms", "summary"), what)
+        topic_id = str(entry["id"])
+        if not SLUG.match(topic_id):
+            raise doc.error(where + ("id",), f"{what}: the id must be lowercase letters, digits and dashes", fix=f"use '{_slugify(topic_id)}'")
+        if topic_id in seen:
+            raise doc.error(where + ("id",), f"{what}: the id is used twice (also on line {doc.line(seen[topic_id])})", fix="give each topic its own id")
+        seen[topic_id] = where + ("id",)
+        category = entry["category"]
+        if category not in CATEGORIES:
+            raise doc.error(where + ("category",), f"{what}: category '{category}' is not one of {', '.join(CATEGORIES)}")
+        for pattern in _texts(doc, entry, "also_match", where, what):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise doc.error(where + ("also_match",), f"{what}: '{pattern}' is not a valid regular expression: {error}") from error
+        topics.append(
+            Topic(
+                id=topic_id,
+                title=_text(doc, entry, "title", where, what) or "",
+                category=category,
+                synonyms=_texts(doc, entry, "synonyms", where, what),
+                summary=_text(doc, entry, "summary", where, what) or "",
+                related=_texts(doc, entry, "related", where, what),
+                answered_by=_texts(doc, entry, "answered_by", where, what),
+                also_match=_texts(doc, entry, "also_match", where, what),
+            )
+        )
+    _check_references(doc, topics)
+    return tuple(topics)
+
+
+def _check_references(doc: YamlDoc, topics: list[Topic]) -> None:
+    by_id = {t.id: t for t in topics}
+    for i, topic in enumerate(topics):
+        where = ("topics", i)
+        for ref in topic.related:
+            if ref not in by_id or ref == topic.id:
+                close = difflib.get_close_matches(ref, list(by_id), n=1)
+                raise doc.error(where + ("related",), f"topic '{topic.id}': related topic '{ref}' does not exist" if ref != topic.id else f"topic '{topic.id}' lists itself as related",
+                                fix=f"did you mean '{close[0]}'?" if close and ref != topic.id else "remove it")
+        if topic.answered_by and topic.category != "risk":
+            raise doc.error(where + ("answered_by",), f"topic '{topic.id}': only risks have 'answered_by'", fix="move it to the risk it answers")
+        for ref in topic.answered_by:
+            if ref not in by_id or by_id[ref].category != "strategy":
+                close = difflib.get_close_matches(ref, [t.id for t in topics if t.category == "strategy"], n=1)
+                raise doc.error(where + ("answered_by",), f"topic '{topic.id}': '{ref}' is not a strategy topic",
+                                fix=f"did you mean '{close[0]}'?" if close else "list strategy ids")
+
+
+GLOSSARY_KEYS = ("term", "definition", "variants", "normalise")
+
+
+def load_glossary(path: Path) -> tuple[GlossaryTerm, ...]:
+    doc = _optional(path)
+    if doc is None:
+        return ()
+    root = _require_mapping(doc, doc.data, (), "the file")
+    _check_keys(doc, root, (), ("terms",), ("terms",), "the file")
+    terms = []
+    seen: set[str] = set()
+    for i, raw in enumerate(_require_list(doc, root["terms"], ("terms",), "'terms'")):
+        where = ("terms", i)
+        entry = _require_mapping(doc, raw, where, f"term number {i + 1}")
+        what = f"term '{entry.get('term', i + 1)}'"
+        _check_keys(doc, entry, where, GLOSSARY_KEYS, ("term", "definition"), what)
+        term = _text(doc, entry, "term", where, what) or ""
+        if term.lower() in seen:
+            raise doc.error(where + ("term",), f"{what} is defined twice", fix="merge the two entries")
+        seen.add(term.lower())
+        normalise = entry.get("normalise", False)
+        if not isinstance(normalise, bool):
+            raise doc.error(where + ("normalise",), f"{what}: 'normalise' must be true or false")
+        terms.append(GlossaryTerm(term=term, definition=_text(doc, entry, "definition", where, what) or "",
+                                  variants=_texts(doc, entry, "variants", where, what), normalise=normalise))
+    return tuple(sorted(terms, key=lambda t: t.term.lower()))
+
+
+ESSAY_KEYS = ("title", "date", "source", "summary")
+
+
+def load_essay_meta(path: Path, stems: set[str]) -> tuple[tuple[str, EssayMeta], ...]:
+    doc = _optional(path)
+    if doc is None:
+        return ()
+    root = _require_mapping(doc, doc.data, (), "the file")
+    _check_keys(doc, root, (), ("essays",), (), "the file")
+    essays = _require_mapping(doc, root.get("essays") or {}, ("essays",), "'essays'")
+    out = []
+    for stem, raw in essays.items():
+        where = ("essays", stem)
+        if stem not in stems:
+            close = difflib.get_close_matches(stem, sorted(stems), n=1)
+            raise doc.error(where, f"there is no essay file '{stem}.txt' or '{stem}.md' in seeds/",
+                            fix=f"did you mean '{close[0]}'?" if close else "use the essay's file name without its extension")
+        entry = _require_mapping(doc, raw or {}, where, f"essay '{stem}'")
+        what = f"essay '{stem}'"
+        _check_keys(doc, entry, where, ESSAY_KEYS, (), what)
+        out.append((stem, EssayMeta(**{key: _text(doc, entry, key, where, what) for key in ESSAY_KEYS})))
+    return tuple(sorted(out))
+
+
+def load_cues(path: Path) -> tuple[tuple[Cue, ...], float]:
+    """Read the cue lexicon: per label, phrases with weights."""
+    doc = read_yaml(path)
+    root = _require_mapping(doc, doc.data, (), "the file")
+    _check_keys(doc, root, (), ("threshold", "labels"), ("labels",), "the file")
+    threshold = root.get("threshold", 1.0)
+    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool):
+        raise doc.error(("threshold",), "'threshold' must be a number")
+    labels = _require_mapping(doc, root["labels"], ("labels",), "'labels'")
+    cues = []
+    for label, entries in labels.items():
+        if label not in LABELS or label == "context":
+            raise doc.error(("labels", label), f"'{label}' is not a label with cues", fix="use trend, strategy or risk")
+        for i, raw in enumerate(_require_list(doc, entries, ("labels", label), f"'{label}'")):
+            where = ("labels", label, i)
+            entry = _require_mapping(doc, raw, where, f"cue number {i + 1} of '{label}'")
+            what = f"cue '{entry.get('cue', i + 1)}'"
+            _check_keys(doc, entry, where, ("cue", "weight"), ("cue", "weight"), what)
+            weight = entry["weight"]
+            if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+                raise doc.error(where + ("weight",), f"{what}: 'weight' must be a number")
+            phrase = " ".join(str(entry["cue"]).split())
+            cues.append(Cue(label=label, pattern=cue_pattern(phrase), weight=float(weight), name=phrase))
+    return tuple(cues), float(threshold)
+
+
+def cue_pattern(phrase: str) -> str:
+    """A cue phrase as a regular expression: literal words, '*' ends a word freely.
+
+    Editors write ``expand*`` or ``is expected to``; they never need regex.
+    """
+    parts = [re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word) for word in phrase.split()]
+    return r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
+
+
+def load_overrides(path: Path) -> tuple[tuple[str, str], ...]:
+    doc = _optional(path)
+    if doc is None:
+        return ()
+    root = _require_mapping(doc, doc.data, (), "the file")
+    _check_keys(doc, root, (), ("sentences",), (), "the file")
+    out = []
+    for i, raw in enumerate(_require_list(doc, root.get("sentences") or [], ("sentences",), "'sentences'")):
+        where = ("sentences", i)
+        entry = _require_mapping(doc, raw, where, f"override number {i + 1}")
+        _check_keys(doc, entry, where, ("text", "label"), ("text", "label"), f"override number {i + 1}")
+        if entry["label"] not in LABELS:
+            raise doc.error(where + ("label",), f"'{entry['label']}' is not a label", fix=f"use one of {', '.join(LABELS)}")
+        out.append((" ".join(str(entry["text"]).split()), entry["label"]))
+    return tuple(out)
+
+
+def load_curation(seeds_dir: Path, stems: set[str]) -> Curation:
+    """All curated YAML in the seeds folder, validated."""
+    cues, threshold = load_cues(seeds_dir / CUES_FILE)
+    return Curation(
+        topics=load_topics(seeds_dir / TOPICS_FILE),
+        glossary=load_glossary(seeds_dir / GLOSSARY_FILE),
+        cues=cues,
+        essays=load_essay_meta(seeds_dir / ESSAYS_FILE, stems),
+        overrides=load_overrides(seeds_dir / OVERRIDES_FILE),
+        threshold=threshold,
+    )
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"

@@ -1,0 +1,45 @@
+"""MkDocs glue: run the pipeline before every build, watch seeds/ when serving.
+
+Listed under ``hooks:`` in mkdocs.yml. All the work is in ``kb.pipeline``,
+``kb.render`` and ``kb.write``; this file only connects them to MkDocs events.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from kb.errors import SeedError
+from kb.export import to_json
+from kb.pipeline import build_knowledge_base
+from kb.render import SiteInfo, render_site
+from kb.write import write_pages
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+
+def _seeds_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent / config.extra.get("seeds_dir", "seeds")
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    seeds = _seeds_dir(config)
+    try:
+        kb = build_knowledge_base(seeds)
+    except SeedError as error:
+        raise PluginError(f"Cannot build the knowledge base: {error}") from error
+    site = SiteInfo(name=config.site_name, description=config.site_description or "")
+    pages = render_site(kb, site)
+    pages["kb.json"] = to_json(kb)
+    changed = write_pages(Path(config.docs_dir), pages)
+    timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in kb.timings)
+    log.info(f"Knowledge base: {len(kb.essays)} essays, {len(kb.topics)} topics, "
+             f"{len(changed)} pages changed ({timings})")
+
+
+def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
+    server.watch(str(_seeds_dir(config)))
+    return server

@@ -1,0 +1,208 @@
+"""The data model: what each stage takes and returns.
+
+Everything is a frozen dataclass holding tuples, so a stage cannot change
+what an earlier stage made and the same input always gives the same output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Label = Literal["trend", "strategy", "risk", "context"]
+Category = Literal["trend", "strategy", "risk"]
+
+LABELS: tuple[Label, ...] = ("trend", "strategy", "risk", "context")
+CATEGORIES: tuple[Category, ...] = ("trend", "strategy", "risk")
+
+
+# --- seeds: what an editor puts in seeds/ ----------------------------------
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """An essay file as found in ``seeds/``."""
+
+    name: str  # file name inside seeds/, e.g. "000_b324af7ecf30e8c5.txt"
+    raw: bytes  # the exact bytes, kept so the original is always recoverable
+
+
+@dataclass(frozen=True)
+class EssayMeta:
+    """What an editor wrote about one essay in ``seeds/essays.yml`` (all optional)."""
+
+    title: str | None = None
+    date: str | None = None  # approximate, free text: "2017", "around 2020"
+    source: str | None = None  # where the essay came from
+    summary: str | None = None  # a curated summary replaces the automatic one
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A trend, strategy or risk from ``seeds/topics.yml``."""
+
+    id: str  # slug, also the page's file name: "live-streaming"
+    title: str
+    category: Category
+    synonyms: tuple[str, ...]  # words and phrases that mark a mention
+    summary: str  # curated, 2-4 sentences
+    related: tuple[str, ...] = ()  # topic ids
+    answered_by: tuple[str, ...] = ()  # for risks: ids of strategies that answer it
+    also_match: tuple[str, ...] = ()  # regular expressions for mentions a phrase cannot express
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """A term from ``seeds/glossary.yml``, explained on hover site-wide."""
+
+    term: str  # how the site writes it: "KA store"
+    definition: str  # the explanation shown on hover and on the glossary page
+    variants: tuple[str, ...] = ()  # how the essays write it: "Ka store", "Ka stores"
+    normalise: bool = False  # show ``term`` in place of a variant (the original stays on hover)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One entry of the cue lexicon in ``seeds/cues.yml``."""
+
+    label: Label
+    pattern: str  # a regular expression matched case-insensitively on word boundaries
+    weight: float
+    name: str  # what the page shows as the reason: usually the phrase itself
+
+
+@dataclass(frozen=True)
+class Curation:
+    """All curated knowledge, validated, as loaded from the YAML files."""
+
+    topics: tuple[Topic, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    cues: tuple[Cue, ...]
+    essays: tuple[tuple[str, EssayMeta], ...]  # (file stem, metadata), sorted
+    overrides: tuple[tuple[str, Label], ...] = ()  # (sentence text, label): curation only
+    threshold: float = 1.0  # minimum cue score for a non-context label
+
+    def meta_for(self, stem: str) -> EssayMeta | None:
+        return dict(self.essays).get(stem)
+
+
+# --- ingest: text the analysis works on --------------------------------------
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """One essay after decoding and cleaning, before any analysis."""
+
+    title: str | None  # a title found in the text itself, if any
+    paragraphs: tuple[str, ...]  # cleaned paragraphs, in order, none empty
+    encoding: str  # the encoding the bytes were decoded with
+    text: str  # the decoded text before cleaning (fixed for mojibake only)
+
+
+# --- analysis -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its label and the reasons for it."""
+
+    id: str  # "<essay id>-p<n>-s<m>", unique in the knowledge base
+    text: str  # as in the cleaned essay (the original wording)
+    label: Label
+    cues: tuple[str, ...]  # names of the cues that decided the label
+    topics: tuple[str, ...]  # ids of the topics it mentions, sorted
+    score: float = 0.0  # strength of the winning label
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str  # "<essay id>-p<n>"
+    anchor: str  # "p<n>": the HTML id on the essay page
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Essay:
+    id: str  # slug of the file stem: stable across edits of the title
+    source: str  # file name in seeds/
+    title: str
+    title_is_curated: bool
+    date: str | None
+    source_note: str | None
+    summary: str
+    summary_is_curated: bool
+    paragraphs: tuple[Paragraph, ...]
+    encoding: str
+    word_count: int
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for p in self.paragraphs for s in p.sentences)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence quoted as evidence, with where it lives."""
+
+    sentence: Sentence
+    essay_id: str
+    essay_title: str
+    anchor: str  # paragraph anchor on the essay page
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A link to another topic or essay, and why it is there."""
+
+    target: str  # topic id or essay id
+    reason: str  # "shares 3 topics: a, b, c"
+    weight: float = 0.0
+
+
+@dataclass(frozen=True)
+class TopicReport:
+    """Everything the site says about one topic."""
+
+    topic: Topic
+    evidence: tuple[Evidence, ...]  # every mention, best first
+    highlights: tuple[Evidence, ...]  # the 2-3 most representative
+    essays: tuple[tuple[str, int], ...]  # (essay id, mentions), most first
+    related: tuple[Relation, ...]
+
+
+@dataclass(frozen=True)
+class EssayReport:
+    essay: Essay
+    topics: tuple[tuple[str, int], ...]  # (topic id, mentions), most first
+    key_points: tuple[tuple[Category, tuple[Sentence, ...]], ...]
+    related: tuple[Relation, ...]
+    announced: tuple[str, ...] = ()  # items an essay announces, e.g. its "six major trends"
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """Evidence that a strategy answers a risk."""
+
+    risk: str
+    strategy: str
+    curated: bool  # the risk lists the strategy in ``answered_by``
+    evidence: tuple[Evidence, ...]  # sentences that mention both, or the same paragraph
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    essays: tuple[EssayReport, ...]  # sorted by essay id
+    topics: tuple[TopicReport, ...]  # sorted by category then title
+    glossary: tuple[GlossaryTerm, ...]
+    matrix: tuple[MatrixCell, ...] = ()
+    timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+    def topic(self, topic_id: str) -> TopicReport:
+        for report in self.topics:
+            if report.topic.id == topic_id:
+                return report
+        raise KeyError(topic_id)

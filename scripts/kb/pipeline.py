@@ -1,0 +1,262 @@
+"""The whole flow, top to bottom: seeds folder in, knowledge base out.
+
+    load -> ingest (clean, split) -> analyse (label, match, summarise) -> relate
+
+Each stage is timed; the timings travel with the result so a build can say
+where its time went.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from . import load
+from .clean import clean
+from .errors import SeedError
+from .glossary import GlossaryMatcher, build_glossary_matcher
+from .labels import Labeller, build_labeller
+from .models import (
+    CATEGORIES,
+    CleanText,
+    Curation,
+    Essay,
+    EssayMeta,
+    EssayReport,
+    Evidence,
+    KnowledgeBase,
+    Paragraph,
+    Sentence,
+    SeedFile,
+    Topic,
+    TopicReport,
+)
+from .relate import cooccurrence, essay_relations, risk_strategy_matrix, topic_relations
+from .sentences import split_sentences
+from .summarise import essay_summary, highlights, is_garbled, rank_evidence, word_count
+from .topics import TopicMatcher, build_matcher
+
+KEY_POINTS_PER_CATEGORY = 5
+TITLE_WORDS = 12
+
+
+@dataclass
+class Timer:
+    """Wall time per stage, in the order the stages ran."""
+
+    stages: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.stages.append((name, round(time.perf_counter() - start, 4)))
+
+
+@dataclass(frozen=True)
+class Analysers:
+    """The matchers built once per build from the curated YAML."""
+
+    labeller: Labeller
+    topics: TopicMatcher
+    glossary: GlossaryMatcher
+    overrides: dict[str, str]
+
+
+def build_knowledge_base(seeds_dir: Path, use_overrides: bool = True) -> KnowledgeBase:
+    timer = Timer()
+    with timer("load"):
+        files = load.find_essays(seeds_dir)
+        ids = _essay_ids(seeds_dir, files)
+        curation = load.load_curation(seeds_dir, {load.essay_stem(f.name) for f in files})
+    with timer("ingest"):
+        cleaned = [clean(f.raw, f.name) for f in files]
+    with timer("analyse"):
+        analysers = build_analysers(curation, use_overrides)
+        essays = tuple(
+            analyse_essay(f, essay_id, text, curation.meta_for(load.essay_stem(f.name)), analysers)
+            for f, essay_id, text in zip(files, ids, cleaned)
+        )
+    with timer("relate"):
+        kb = relate_all(essays, curation)
+    return KnowledgeBase(
+        essays=kb.essays, topics=kb.topics, glossary=kb.glossary, matrix=kb.matrix, timings=tuple(timer.stages)
+    )
+
+
+def _essay_ids(seeds_dir: Path, files: tuple[SeedFile, ...]) -> list[str]:
+    ids: dict[str, str] = {}
+    for f in files:
+        essay_id = slugify(load.essay_stem(f.name))
+        if essay_id in ids:
+            raise SeedError(seeds_dir / f.name, f"has the same name as {ids[essay_id]} once made into a page address ('{essay_id}')",
+                            fix="rename one of the two files")
+        ids[essay_id] = f.name
+    return list(ids)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "essay"
+
+
+def build_analysers(curation: Curation, use_overrides: bool = True) -> Analysers:
+    return Analysers(
+        labeller=build_labeller(curation.cues, curation.threshold),
+        topics=build_matcher(curation.topics),
+        glossary=build_glossary_matcher(curation.glossary),
+        overrides=dict(curation.overrides) if use_overrides else {},
+    )
+
+
+# --- analyse one essay ------------------------------------------------------------
+
+
+def analyse_sentence(sentence_id: str, text: str, analysers: Analysers) -> Sentence:
+    override = analysers.overrides.get(" ".join(text.split()))
+    if override is not None:
+        label, cues, score = override, ("curated label",), 10.0
+    else:
+        decision = analysers.labeller.label(text)
+        label, cues, score = decision.label, decision.cues, decision.score
+    return Sentence(
+        id=sentence_id, text=text, label=label, cues=cues, topics=analysers.topics.topics_in(text), score=score  # type: ignore[arg-type]
+    )
+
+
+def analyse_essay(file: SeedFile, essay_id: str, text: CleanText, meta: EssayMeta | None, analysers: Analysers) -> Essay:
+    paragraphs = []
+    for p, paragraph in enumerate(text.paragraphs, start=1):
+        sentences = tuple(
+            analyse_sentence(f"{essay_id}-p{p}-s{s}", sentence, analysers)
+            for s, sentence in enumerate(split_sentences(paragraph), start=1)
+        )
+        if sentences:
+            paragraphs.append(Paragraph(id=f"{essay_id}-p{p}", anchor=f"p{p}", sentences=sentences))
+    all_sentences = tuple(s for p in paragraphs for s in p.sentences)
+    meta = meta or EssayMeta()
+    title = meta.title or text.title or derive_title(all_sentences, file.name)
+    return Essay(
+        id=essay_id,
+        source=file.name,
+        title=title,
+        title_is_curated=bool(meta.title),
+        date=meta.date,
+        source_note=meta.source,
+        summary=meta.summary or essay_summary(all_sentences),
+        summary_is_curated=bool(meta.summary),
+        paragraphs=tuple(paragraphs),
+        encoding=text.encoding,
+        word_count=sum(word_count(s.text) for s in all_sentences),
+    )
+
+
+def derive_title(sentences: tuple[Sentence, ...], file_name: str) -> str:
+    """No title anywhere: the first sentence, shortened at a word boundary."""
+    if not sentences:
+        return load.essay_stem(file_name)
+    words = sentences[0].text.rstrip(".!?;:").split()
+    return " ".join(words) if len(words) <= TITLE_WORDS else " ".join(words[:TITLE_WORDS]) + " …"
+
+
+# --- relate the whole collection -------------------------------------------------------
+
+
+def relate_all(essays: tuple[Essay, ...], curation: Curation) -> KnowledgeBase:
+    topics = curation.topics
+    evidence = gather_evidence(essays, topics)
+    ranked = {t.id: rank_evidence(t, evidence.get(t.id, [])) for t in topics}
+    together = cooccurrence(essays)
+    topic_links = topic_relations(topics, together)
+    titles = {t.id: t.title for t in topics}
+    topic_reports = tuple(
+        TopicReport(
+            topic=t,
+            evidence=tuple(ranked[t.id]),
+            highlights=highlights(ranked[t.id]),
+            essays=_count_by_essay(ranked[t.id]),
+            related=topic_links[t.id],
+        )
+        for t in sorted(topics, key=lambda t: (CATEGORIES.index(t.category), t.title.lower()))
+    )
+    essay_links = essay_relations(essays, titles)
+    essay_reports = tuple(
+        EssayReport(
+            essay=e,
+            topics=_count_topics(e),
+            key_points=key_points(e),
+            related=essay_links[e.id],
+            announced=announced_topics(e, topics),
+        )
+        for e in essays
+    )
+    return KnowledgeBase(
+        essays=essay_reports,
+        topics=topic_reports,
+        glossary=curation.glossary,
+        matrix=risk_strategy_matrix(topics, ranked),
+    )
+
+
+def gather_evidence(essays: tuple[Essay, ...], topics: tuple[Topic, ...]) -> dict[str, list[Evidence]]:
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    for essay in essays:
+        for paragraph in essay.paragraphs:
+            for sentence in paragraph.sentences:
+                for topic_id in sentence.topics:
+                    evidence[topic_id].append(Evidence(sentence, essay.id, essay.title, paragraph.anchor))
+    return evidence
+
+
+def _count_by_essay(evidence: list[Evidence]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(e.essay_id for e in evidence)
+    return tuple(sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+
+
+def _count_topics(essay: Essay) -> tuple[tuple[str, int], ...]:
+    counts = Counter(t for s in essay.sentences for t in s.topics)
+    return tuple(sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+
+
+def key_points(essay: Essay) -> tuple[tuple[str, tuple[Sentence, ...]], ...]:
+    """The essay's clearest trend, strategy and risk statements, in essay order."""
+    out = []
+    for category in CATEGORIES:
+        candidates = [s for s in essay.sentences if s.label == category and not is_garbled(s.text)]
+        best = sorted(candidates, key=lambda s: (-(s.score + 0.5 * len(s.topics)), s.id))[:KEY_POINTS_PER_CATEGORY]
+        order = {s.id: i for i, s in enumerate(essay.sentences)}
+        out.append((category, tuple(sorted(best, key=lambda s: order[s.id]))))
+    return tuple(out)
+
+
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ANNOUNCE = re.compile(
+    r"(?i)\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:\w+\s+)?(?P<kind>trends|strategies|risks)\b"
+)
+_KIND = {"trends": "trend", "strategies": "strategy", "risks": "risk"}
+
+
+def announced_topics(essay: Essay, topics: tuple[Topic, ...]) -> tuple[str, ...]:
+    """An essay that announces "six major trends" gets those trends listed.
+
+    The announcement is looked for in the title and first paragraph; the
+    items are the topics of that kind the essay mentions, in order of first
+    mention, as many as announced.
+    """
+    head = essay.title + " " + (essay.paragraphs[0].text if essay.paragraphs else "")
+    match = _ANNOUNCE.search(head)
+    if not match:
+        return ()
+    n = _NUMBERS.get(match.group("n").lower()) or int(match.group("n"))
+    kind = _KIND[match.group("kind").lower()]
+    category = {t.id: t.category for t in topics}
+    seen: list[str] = []
+    for sentence in essay.sentences:
+        for topic_id in sentence.topics:
+            if category.get(topic_id) == kind and topic_id not in seen:
+                seen.append(topic_id)
+    return tuple(seen[:n])

@@ -1,0 +1,356 @@
+"""KnowledgeBase -> Markdown pages (path -> text). No file I/O.
+
+Pages are plain Markdown with YAML front matter, made from the templates in
+``templates/``, one per page type:
+
+    home.md.j2      index.md                 what this is, topics at a glance
+    section.md.j2   trends.md, strategies.md, risks.md
+    topic.md.j2     topics/<id>.md           summary, quotes, related, essays
+    essays.md.j2    essays/index.md, essays/page-<n>.md   (paged)
+    essay.md.j2     essays/<id>.md           summary, key points, full text
+    glossary.md.j2  glossary.md
+
+Essay text is always escaped: whatever an essay contains is shown as text.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .glossary import GlossaryMatcher, build_glossary_matcher
+from .models import CATEGORIES, Evidence, KnowledgeBase, Topic, TopicReport
+from .topics import TopicMatcher, build_matcher
+
+TEMPLATES = Path(__file__).parent / "templates"
+ESSAYS_PER_PAGE = 100
+QUOTES_PER_TOPIC = 25  # a topic page stays the same size however many essays quote it
+ESSAYS_PER_TOPIC = 25
+SECTION_TITLES = {"trend": "Trends", "strategy": "Strategies", "risk": "Risks"}
+SECTION_PAGES = {"trend": "trends.md", "strategy": "strategies.md", "risk": "risks.md"}
+LABEL_NAMES = {"trend": "Trend", "strategy": "Strategy", "risk": "Risk", "context": "Context"}
+
+
+# --- escaping -------------------------------------------------------------------
+
+# Characters Python-Markdown (with the tables extension) lets a backslash escape.
+# A backslash before any other character would be shown, so only these.
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
+_BLOCK_START = re.compile(r"^(\s*)(#|\+|-|\d+(?=[.)]))")
+
+
+def escape_md(text: str) -> str:
+    """Text -> Markdown that renders as exactly that text, nothing executed or linked."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    # a paragraph that starts like a heading or a list item must stay a paragraph
+    match = _BLOCK_START.match(text)
+    if match:
+        cut = match.end() if match.group(2)[0].isdigit() else match.start(2)
+        text = text[:cut] + "\\" + text[cut:]
+    return text
+
+
+def escape_attr(text: str) -> str:
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def front_matter(data: dict[str, Any]) -> str:
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000) + "---\n"
+
+
+# --- links ---------------------------------------------------------------------------
+
+
+def link(from_page: str, to_page: str, anchor: str = "") -> str:
+    """A relative link between two pages' Markdown files, as MkDocs expects."""
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return target + (f"#{anchor}" if anchor else "")
+
+
+def topic_path(topic_id: str) -> str:
+    return f"topics/{topic_id}.md"
+
+
+def essay_path(essay_id: str) -> str:
+    return f"essays/{essay_id}.md"
+
+
+# --- inline text with glossary and topic links ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class InlineRenderer:
+    """Escapes text and marks glossary terms (hover) and, on request, topic mentions (links)."""
+
+    glossary: GlossaryMatcher
+    topics: TopicMatcher
+
+    def text(self, text: str) -> str:
+        """Escaped text with glossary terms explained on hover."""
+        out, last = [], 0
+        for use in self.glossary.uses(text):
+            out.append(escape_md(text[last : use.start]))
+            title = use.term.definition
+            if use.shown != use.original:
+                title = f"{use.term.term} (the essay writes “{use.original}”): {title}"
+            else:
+                title = f"{use.term.term}: {title}"
+            out.append(f'<abbr title="{escape_attr(title)}">{escape_md(use.shown)}</abbr>')
+            last = use.end
+        out.append(escape_md(text[last:]))
+        return "".join(out)
+
+    def linked(self, text: str, page: str, skip: str | None = None) -> str:
+        """Like ``text``, and the first mention of each topic links to its page."""
+        out, last, done = [], 0, set()
+        for mention in self.topics.mentions(text):
+            target = next((t for t in mention.topic_ids if t != skip and t not in done), None)
+            if target is None or mention.start < last:
+                continue
+            done.add(target)
+            out.append(self.text(text[last : mention.start]))
+            out.append(f"[{self.text(text[mention.start : mention.end])}]({link(page, topic_path(target))})")
+            last = mention.end
+        out.append(self.text(text[last:]))
+        return "".join(out)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    name: str
+    description: str
+
+
+def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
+    """Every generated page, keyed by its path under docs/."""
+    env = _environment()
+    inline = InlineRenderer(build_glossary_matcher(kb.glossary), build_matcher(tuple(r.topic for r in kb.topics)))
+    ctx = _Context(kb, inline, site)
+    pages: dict[str, str] = {}
+    pages["index.md"] = env.get_template("home.md.j2").render(**ctx.home())
+    for category in CATEGORIES:
+        pages[SECTION_PAGES[category]] = env.get_template("section.md.j2").render(**ctx.section(category))
+    for report in kb.topics:
+        path = topic_path(report.topic.id)
+        pages[path] = env.get_template("topic.md.j2").render(**ctx.topic(report, path))
+    for number, page in enumerate(ctx.essay_pages(), start=1):
+        pages[page["path"]] = env.get_template("essays.md.j2").render(**page)
+    for report in kb.essays:
+        path = essay_path(report.essay.id)
+        pages[path] = env.get_template("essay.md.j2").render(**ctx.essay(report, path))
+    pages["glossary.md"] = env.get_template("glossary.md.j2").render(**ctx.glossary())
+    pages["matrix.md"] = env.get_template("matrix.md.j2").render(**ctx.matrix())
+    return pages
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,  # Markdown, not HTML: text is escaped explicitly with escape_md
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = escape_md
+    env.filters["attr"] = escape_attr
+    env.globals["front_matter"] = front_matter
+    env.globals["link"] = link
+    env.globals["LABEL_NAMES"] = LABEL_NAMES
+    env.globals["SECTION_TITLES"] = SECTION_TITLES
+    return env
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return match.group(1) if match else text
+
+
+def description(text: str, limit: int = 160) -> str:
+    """A meta description: whole words, at most ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Turns the knowledge base into the values each template needs."""
+
+    kb: KnowledgeBase
+    inline: InlineRenderer
+    site: SiteInfo
+
+    def _topics(self) -> dict[str, Topic]:
+        return {r.topic.id: r.topic for r in self.kb.topics}
+
+    def _essay_titles(self) -> dict[str, str]:
+        return {r.essay.id: r.essay.title for r in self.kb.essays}
+
+    def _topic_row(self, report: TopicReport, page: str) -> dict[str, Any]:
+        return {
+            "title": report.topic.title,
+            "url": link(page, topic_path(report.topic.id)),
+            "summary": self.inline.text(report.topic.summary),
+            "one_line": self.inline.text(first_sentence(report.topic.summary)),
+            "quotes": len(report.evidence),
+            "essays": len(report.essays),
+        }
+
+    def home(self) -> dict[str, Any]:
+        sections = []
+        for category in CATEGORIES:
+            rows = [self._topic_row(r, "index.md") for r in self.kb.topics if r.topic.category == category]
+            sections.append({"title": SECTION_TITLES[category], "url": SECTION_PAGES[category], "rows": rows})
+        return {
+            "site": self.site,
+            "sections": sections,
+            "essay_count": len(self.kb.essays),
+            "topic_count": len(self.kb.topics),
+            "sentence_count": sum(len(r.essay.sentences) for r in self.kb.essays),
+            "description": description(self.site.description),
+        }
+
+    def section(self, category: str) -> dict[str, Any]:
+        page = SECTION_PAGES[category]
+        rows = [self._topic_row(r, page) for r in self.kb.topics if r.topic.category == category]
+        return {
+            "title": SECTION_TITLES[category],
+            "category": category,
+            "rows": rows,
+            "description": description(f"{SECTION_TITLES[category]} in small and micro e-commerce: " + ", ".join(r["title"] for r in rows)),
+        }
+
+    def _quote(self, item: Evidence, page: str) -> dict[str, Any]:
+        return {
+            "text": self.inline.text(item.sentence.text),
+            "url": link(page, essay_path(item.essay_id), item.anchor),
+            "essay": escape_md(item.essay_title),
+            "paragraph": item.anchor[1:],
+            "label": item.sentence.label,
+            "cues": ", ".join(item.sentence.cues),
+        }
+
+    def topic(self, report: TopicReport, page: str) -> dict[str, Any]:
+        topics = self._topics()
+        titles = self._essay_titles()
+        topic = report.topic
+
+        def topic_ref(topic_id: str, reason: str = "") -> dict[str, str]:
+            return {"title": escape_md(topics[topic_id].title), "url": link(page, topic_path(topic_id)),
+                    "reason": escape_md(reason), "category": topics[topic_id].category}
+
+        answers = [topic_ref(t) for t in topic.answered_by]
+        answered = [topic_ref(r.topic.id) for r in self.kb.topics if topic.id in r.topic.answered_by]
+        return {
+            "topic": topic,
+            "title": topic.title,
+            "description": description(topic.summary),
+            "category_name": LABEL_NAMES[topic.category],
+            "section_url": link(page, SECTION_PAGES[topic.category]),
+            "section_title": SECTION_TITLES[topic.category],
+            "summary": self.inline.text(topic.summary),
+            "synonyms": ", ".join(escape_md(s) for s in topic.synonyms),
+            "highlights": [self._quote(e, page) for e in report.highlights],
+            "quotes": [self._quote(e, page) for e in report.evidence[:QUOTES_PER_TOPIC]],
+            "more_quotes": max(0, len(report.evidence) - QUOTES_PER_TOPIC),
+            "quote_count": len(report.evidence),
+            "answers": answers,
+            "answered": answered,
+            "related": [topic_ref(r.target, r.reason) for r in report.related],
+            "essays": [{"title": escape_md(titles[e]), "url": link(page, essay_path(e)), "mentions": n}
+                       for e, n in report.essays[:ESSAYS_PER_TOPIC]],
+            "more_essays": max(0, len(report.essays) - ESSAYS_PER_TOPIC),
+            "essay_count": len(report.essays),
+        }
+
+    def essay_pages(self) -> list[dict[str, Any]]:
+        essays = self.kb.essays
+        chunks = [essays[i : i + ESSAYS_PER_PAGE] for i in range(0, len(essays), ESSAYS_PER_PAGE)] or [()]
+        paths = ["essays/index.md"] + [f"essays/page-{n}.md" for n in range(2, len(chunks) + 1)]
+        pages = []
+        for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
+            pages.append({
+                "path": path,
+                "number": number,
+                "page_count": len(chunks),
+                "total": len(essays),
+                "previous": link(path, paths[number - 2]) if number > 1 else None,
+                "next": link(path, paths[number]) if number < len(chunks) else None,
+                "essays": [{"title": escape_md(r.essay.title), "url": link(path, essay_path(r.essay.id)),
+                            "summary": self.inline.text(description(r.essay.summary, 220)),
+                            "date": r.essay.date, "words": r.essay.word_count} for r in chunk],
+            })
+        return pages
+
+    def essay(self, report, page: str) -> dict[str, Any]:
+        topics = self._topics()
+        essay = report.essay
+        titles = self._essay_titles()
+        return {
+            "essay": essay,
+            "title": essay.title,
+            "description": description(essay.summary),
+            "summary": self.inline.text(essay.summary),
+            "key_points": [
+                {"title": SECTION_TITLES[category], "points": [
+                    {"text": self.inline.text(s.text), "anchor": s.id.rsplit("-s", 1)[0].rsplit("-", 1)[1],
+                     "cues": ", ".join(s.cues)} for s in sentences]}
+                for category, sentences in report.key_points if sentences
+            ],
+            "announced": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t))} for t in report.announced],
+            "topics": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t)), "mentions": n,
+                        "category": LABEL_NAMES[topics[t].category]} for t, n in report.topics],
+            "paragraphs": [{"anchor": p.anchor, "number": p.anchor[1:],
+                            "text": self.inline.linked(p.text, page)} for p in essay.paragraphs],
+            "related": [{"title": escape_md(titles[r.target]), "url": link(page, essay_path(r.target)),
+                         "reason": escape_md(r.reason)} for r in report.related],
+            "source": escape_md(essay.source),
+            "source_note": escape_md(essay.source_note) if essay.source_note else None,
+            "date": escape_md(essay.date) if essay.date else None,
+        }
+
+    def matrix(self) -> dict[str, Any]:
+        page = "matrix.md"
+        topics = self._topics()
+        risks = [r.topic for r in self.kb.topics if r.topic.category == "risk"]
+        strategies = [r.topic for r in self.kb.topics if r.topic.category == "strategy"]
+        cells = {(c.risk, c.strategy): c for c in self.kb.matrix}
+        rows = []
+        for risk in risks:
+            row_cells, details = [], []
+            for strategy in strategies:
+                cell = cells.get((risk.id, strategy.id))
+                if cell is None:
+                    row_cells.append(None)
+                    continue
+                anchor = f"{risk.id}--{strategy.id}"
+                row_cells.append({"curated": cell.curated, "count": len(cell.evidence), "anchor": anchor,
+                                  "label": f"{strategy.title} answers {risk.title}"})
+                details.append({"strategy": escape_md(strategy.title), "anchor": anchor, "curated": cell.curated,
+                                "quotes": [self._quote(e, page) for e in cell.evidence[:5]]})
+            rows.append({"title": escape_md(risk.title), "url": link(page, topic_path(risk.id)),
+                         "cells": row_cells, "details": details})
+        return {
+            "strategies": [{"title": escape_md(s.title), "url": link(page, topic_path(s.id))} for s in strategies],
+            "rows": rows,
+            "description": "Which strategy answers which risk for small and micro e-commerce, with the essays' evidence.",
+        }
+
+    def glossary(self) -> dict[str, Any]:
+        terms = [{"term": escape_md(t.term), "anchor": re.sub(r"[^a-z0-9]+", "-", t.term.lower()).strip("-"),
+                  "variants": ", ".join(f"“{escape_md(v)}”" for v in t.variants),
+                  "definition": escape_md(t.definition), "normalise": t.normalise} for t in self.kb.glossary]
+        return {"terms": terms, "description": "Terms used in the essays, explained: machine-translated phrases, slang and abbreviations."}

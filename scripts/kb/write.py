@@ -1,0 +1,45 @@
+"""Pages to disk. Only changed files are rewritten, stale ones removed.
+
+Rewriting an unchanged file would wake ``mkdocs serve``'s watcher and loop
+forever; removing stale pages keeps a deleted essay from lingering.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Everything the pipeline owns under docs/: whole folders, and single files.
+GENERATED_DIRS = ("topics", "essays")
+
+
+def write_pages(docs_dir: Path, pages: dict[str, str]) -> list[str]:
+    """Write ``pages`` (path under docs/ -> text); return the paths that changed."""
+    changed = []
+    for rel, text in sorted(pages.items()):
+        if write_if_changed(docs_dir / rel, text):
+            changed.append(rel)
+    for folder in GENERATED_DIRS:
+        root = docs_dir / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(docs_dir).as_posix()
+            if path.is_file() and rel not in pages:
+                path.unlink()
+                changed.append(rel)
+    return changed
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # write then rename: a reader (the dev server) never sees half a page
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+    return True
