@@ -47,7 +47,9 @@ def test_inline_marks_glossary_and_links_first_topic_mention() -> None:
         build_glossary_matcher((GlossaryTerm("5G", "Fifth-generation mobile networks.", ("5g",), True),)),
         build_matcher((Topic("live", "Live", "trend", ("live broadcast",), "s"),)),
     )
-    out = inline.linked("With 5g, live broadcast <b>grew</b>; live broadcast again.", "essays/e.md")
+    done: set[str] = set()
+    out = inline.linked("With 5g, live broadcast <b>grew</b>; live broadcast again.", "essays/e.md", done)
+    assert done == {"live"} and "](../topics" not in inline.linked("More live broadcast.", "essays/e.md", done)
     assert out.count("](../topics/live.md)") == 1
     assert '<abbr title="5G (the essay writes “5g”): Fifth-generation mobile networks.">5G</abbr>' in out
     rendered = html(out)

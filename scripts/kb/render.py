@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .glossary import GlossaryMatcher, build_glossary_matcher
 from .models import CATEGORIES, Evidence, KnowledgeBase, Topic, TopicReport
+from .topicmap import edges, topic_map_svg
 from .topics import TopicMatcher, build_matcher
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -108,11 +109,11 @@ class InlineRenderer:
         out.append(escape_md(text[last:]))
         return "".join(out)
 
-    def linked(self, text: str, page: str, skip: str | None = None) -> str:
-        """Like ``text``, and the first mention of each topic links to its page."""
-        out, last, done = [], 0, set()
+    def linked(self, text: str, page: str, done: set[str]) -> str:
+        """Like ``text``, and the first mention of each topic not in ``done`` links to its page."""
+        out, last = [], 0
         for mention in self.topics.mentions(text):
-            target = next((t for t in mention.topic_ids if t != skip and t not in done), None)
+            target = next((t for t in mention.topic_ids if t not in done), None)
             if target is None or mention.start < last:
                 continue
             done.add(target)
@@ -151,6 +152,7 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
         pages[path] = env.get_template("essay.md.j2").render(**ctx.essay(report, path))
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(**ctx.glossary())
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**ctx.matrix())
+    pages["map.md"] = env.get_template("map.md.j2").render(**ctx.map())
     return pages
 
 
@@ -170,6 +172,22 @@ def _environment() -> Environment:
     env.globals["LABEL_NAMES"] = LABEL_NAMES
     env.globals["SECTION_TITLES"] = SECTION_TITLES
     return env
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise a sentence's first letter for display ("secondly, …" -> "Secondly, …").
+
+    The translation of one essay lost its capitals after every broken tag;
+    the stored text keeps them as they were.
+    """
+    for i, char in enumerate(text):
+        if char.isalpha():
+            return text[:i] + char.upper() + text[i + 1 :] if char.islower() else text
+    return text
+
+
+def cue_names(cues: tuple[str, ...]) -> str:
+    return ", ".join(c.replace("*", "…") for c in cues)
 
 
 def first_sentence(text: str) -> str:
@@ -235,12 +253,12 @@ class _Context:
 
     def _quote(self, item: Evidence, page: str) -> dict[str, Any]:
         return {
-            "text": self.inline.text(item.sentence.text),
+            "text": self.inline.text(sentence_case(item.sentence.text)),
             "url": link(page, essay_path(item.essay_id), item.anchor),
             "essay": escape_md(item.essay_title),
             "paragraph": item.anchor[1:],
             "label": item.sentence.label,
-            "cues": ", ".join(item.sentence.cues),
+            "cues": cue_names(item.sentence.cues),
         }
 
     def topic(self, report: TopicReport, page: str) -> dict[str, Any]:
@@ -306,15 +324,14 @@ class _Context:
             "summary": self.inline.text(essay.summary),
             "key_points": [
                 {"title": SECTION_TITLES[category], "points": [
-                    {"text": self.inline.text(s.text), "anchor": s.id.rsplit("-s", 1)[0].rsplit("-", 1)[1],
-                     "cues": ", ".join(s.cues)} for s in sentences]}
+                    {"text": self.inline.text(sentence_case(s.text)), "anchor": s.id.rsplit("-s", 1)[0].rsplit("-", 1)[1],
+                     "cues": cue_names(s.cues)} for s in sentences]}
                 for category, sentences in report.key_points if sentences
             ],
             "announced": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t))} for t in report.announced],
             "topics": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t)), "mentions": n,
                         "category": LABEL_NAMES[topics[t].category]} for t, n in report.topics],
-            "paragraphs": [{"anchor": p.anchor, "number": p.anchor[1:],
-                            "text": self.inline.linked(p.text, page)} for p in essay.paragraphs],
+            "paragraphs": self._paragraphs(essay, page),
             "related": [{"title": escape_md(titles[r.target]), "url": link(page, essay_path(r.target)),
                          "reason": escape_md(r.reason)} for r in report.related],
             "source": escape_md(essay.source),
@@ -348,6 +365,31 @@ class _Context:
             "rows": rows,
             "description": "Which strategy answers which risk for small and micro e-commerce, with the essays' evidence.",
         }
+
+    def _paragraphs(self, essay, page: str) -> list[dict[str, str]]:
+        linked: set[str] = set()  # each topic is linked at its first mention in the essay only
+        return [{"anchor": p.anchor, "number": p.anchor[1:],
+                 "text": self.inline.linked(" ".join(sentence_case(s.text) for s in p.sentences), page, linked)}
+                for p in essay.paragraphs]
+
+    def map(self) -> dict[str, Any]:
+        page = "map.md"
+        topics = self._topics()
+        # raw HTML is not rewritten by MkDocs: these are the published addresses
+        urls = {t: f"../topics/{t}/" for t in topics}
+        links = edges(self.kb)
+        words = []
+        for report in self.kb.topics:
+            t = report.topic
+            answers = [topics[e.b] for e in links if e.kind == "answers" and e.a == t.id]
+            related = [topics[e.b if e.a == t.id else e.a] for e in links if e.kind == "related" and t.id in (e.a, e.b)]
+            words.append({
+                "title": escape_md(t.title), "url": link(page, topic_path(t.id)), "category": LABEL_NAMES[t.category],
+                "answers": [{"title": escape_md(x.title), "url": link(page, topic_path(x.id))} for x in answers],
+                "related": [{"title": escape_md(x.title), "url": link(page, topic_path(x.id))} for x in related],
+            })
+        return {"svg": topic_map_svg(self.kb, urls), "words": words,
+                "description": "A map of the trends, risks and strategies and how they connect."}
 
     def glossary(self) -> dict[str, Any]:
         terms = [{"term": escape_md(t.term), "anchor": re.sub(r"[^a-z0-9]+", "-", t.term.lower()).strip("-"),
