@@ -60,3 +60,11 @@ def test_description_cuts_at_a_word() -> None:
     assert description("a" * 10) == "a" * 10
     cut = description("word " * 100, 40)
     assert len(cut) <= 40 and cut.endswith("…") and "wor…" not in cut
+
+
+def test_front_matter_title_and_description_are_safe_in_attributes() -> None:
+    from kb.render import front_matter
+
+    text = front_matter({"title": 'A <script>"x"</script>', "description": "ok", "tags": ["<b>"]})
+    assert "<script>" not in text and '"x"' not in text
+    assert "title: A ‹script›”x”‹/script›" in text

@@ -63,7 +63,18 @@ def escape_attr(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=True)
 
 
+# Themes put a page's title and description into HTML attributes without
+# escaping them (MkDocs' Jinja has autoescape off), so those two values must
+# be safe by themselves: angle brackets and double quotes become look-alikes.
+_META_SAFE = str.maketrans({"<": "‹", ">": "›", '"': "”"})
+
+
+def meta_text(text: str) -> str:
+    return " ".join(text.split()).translate(_META_SAFE)
+
+
 def front_matter(data: dict[str, Any]) -> str:
+    data = {k: meta_text(v) if k in ("title", "description") and isinstance(v, str) else v for k, v in data.items()}
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000) + "---\n"
 
 
