@@ -20,8 +20,17 @@ class SeedError(Exception):
     fix: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}" if self.line is None else f"{self.path}, line {self.line}"
+        name = _shown(self.path)
+        where = name if self.line is None else f"{name}, line {self.line}"
         text = f"{where}: {self.message}"
         if self.fix:
             text += f" (fix: {self.fix})"
         return text
+
+
+def _shown(path: Path | str) -> str:
+    """The path as a person typed it: relative to the current folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
