@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import _shown
+from .errors import shown_path
 
 
 def build(config: Path, site_dir: Path, strict: bool = True) -> int:
@@ -26,7 +26,7 @@ def build(config: Path, site_dir: Path, strict: bool = True) -> int:
     result = subprocess.run(command, env=_build_env())
     if result.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
-        kept = f"the previous site in {_shown(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
+        kept = f"the previous site in {shown_path(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
         print(f"kb: the build failed; {kept}", file=sys.stderr)
         return result.returncode
     old = site_dir.with_name(site_dir.name + ".old")

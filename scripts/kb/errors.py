@@ -20,7 +20,7 @@ class SeedError(Exception):
     fix: str | None = None
 
     def __str__(self) -> str:
-        name = _shown(self.path)
+        name = shown_path(self.path)
         where = name if self.line is None else f"{name}, line {self.line}"
         text = f"{where}: {self.message}"
         if self.fix:
@@ -28,7 +28,7 @@ class SeedError(Exception):
         return text
 
 
-def _shown(path: Path | str) -> str:
+def shown_path(path: Path | str) -> str:
     """The path as a person typed it: relative to the current folder when inside it."""
     try:
         return Path(path).resolve().relative_to(Path.cwd()).as_posix()
