@@ -13,6 +13,7 @@ help:
 	@echo "make build   build the deployable site into site/ (replaced only on success)"
 	@echo "make test    run all tests"
 	@echo "make eval    label accuracy on the hand-labelled evaluation set"
+	@echo "make report  the curator's report: unmatched sentences, candidate topics, thin topics"
 	@echo "make clean   remove build output and generated pages"
 
 setup: $(STAMP)
@@ -31,6 +32,9 @@ serve: build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+report: $(STAMP)
+	$(BIN)/python -m kb report
 
 eval: $(STAMP)
 	$(BIN)/python -m kb.evaluate

@@ -68,3 +68,13 @@ def test_front_matter_title_and_description_are_safe_in_attributes() -> None:
     text = front_matter({"title": 'A <script>"x"</script>', "description": "ok", "tags": ["<b>"]})
     assert "<script>" not in text and '"x"' not in text
     assert "title: A ‹script›”x”‹/script›" in text
+
+
+def test_published_urls_for_raw_html_follow_the_url_style() -> None:
+    from kb.render import SiteInfo
+
+    directory, files = SiteInfo("n", "d", True), SiteInfo("n", "d", False)
+    assert directory.url("map.md", "topics/x.md") == "../topics/x/"
+    assert files.url("map.md", "topics/x.md") == "topics/x.html"
+    assert files.url("topics/y.md", "index.md") == "../index.html"
+    assert directory.url("essays/index.md", "topics/x.md") == "../topics/x/"

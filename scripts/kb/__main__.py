@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import shown_path
+from .errors import SeedError, shown_path
 
 
 def build(config: Path, site_dir: Path, strict: bool = True) -> int:
@@ -53,10 +53,25 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     b.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
     b.add_argument("--no-strict", action="store_true")
+    r = sub.add_parser("report", help="print the curator's report: unmatched sentences, candidate topics, thin topics")
+    r.add_argument("--seeds-dir", type=Path, default=Path("seeds"))
     args = parser.parse_args(argv)
     if args.command == "build":
         return build(args.config_file, args.site_dir, strict=not args.no_strict)
-    return 2
+    return print_report(args.seeds_dir)
+
+
+def print_report(seeds_dir: Path) -> int:
+    from .pipeline import build_knowledge_base
+    from .report import as_text, curator_report
+
+    try:
+        kb = build_knowledge_base(seeds_dir)
+    except SeedError as error:
+        print(f"kb: {error}", file=sys.stderr)
+        return 1
+    print(as_text(curator_report(kb), kb), end="")
+    return 0
 
 
 if __name__ == "__main__":

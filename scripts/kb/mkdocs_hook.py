@@ -31,7 +31,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
         kb = build_knowledge_base(seeds)
     except SeedError as error:
         raise PluginError(f"Cannot build the knowledge base: {error}") from error
-    site = SiteInfo(name=config.site_name, description=config.site_description or "")
+    site = SiteInfo(name=config.site_name, description=config.site_description or "",
+                    directory_urls=config.use_directory_urls)
     pages = render_site(kb, site)
     pages["kb.json"] = to_json(kb)
     changed = write_pages(Path(config.docs_dir), pages)

@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .glossary import GlossaryMatcher, build_glossary_matcher
 from .models import CATEGORIES, Evidence, KnowledgeBase, Topic, TopicReport
+from .report import curator_report
 from .topicmap import edges, topic_map_svg
 from .topics import TopicMatcher, build_matcher
 
@@ -142,6 +143,19 @@ class InlineRenderer:
 class SiteInfo:
     name: str
     description: str
+    directory_urls: bool = True  # MkDocs' use_directory_urls: "topics/x/" or "topics/x.html"
+
+    def url(self, from_page: str, to_page: str) -> str:
+        """The published address of ``to_page`` relative to ``from_page``, for raw HTML that MkDocs leaves alone."""
+        def published(page: str) -> str:
+            stem = page[: -len(".md")]
+            if not self.directory_urls:
+                return stem + ".html"
+            return "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+        base = published(from_page)
+        folder = base if base.endswith("/") or base == "" else posixpath.dirname(base)
+        target = published(to_page)
+        return posixpath.relpath(target or ".", folder or ".") + ("/" if target.endswith("/") else "")
 
 
 def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
@@ -164,6 +178,7 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(**ctx.glossary())
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**ctx.matrix())
     pages["map.md"] = env.get_template("map.md.j2").render(**ctx.map())
+    pages["curator-report.md"] = env.get_template("curator-report.md.j2").render(**ctx.report())
     return pages
 
 
@@ -387,7 +402,7 @@ class _Context:
         page = "map.md"
         topics = self._topics()
         # raw HTML is not rewritten by MkDocs: these are the published addresses
-        urls = {t: f"../topics/{t}/" for t in topics}
+        urls = {t: self.site.url(page, topic_path(t)) for t in topics}
         links = edges(self.kb)
         words = []
         for report in self.kb.topics:
@@ -401,6 +416,22 @@ class _Context:
             })
         return {"svg": topic_map_svg(self.kb, urls), "words": words,
                 "description": "A map of the trends, risks and strategies and how they connect."}
+
+    def report(self) -> dict[str, Any]:
+        page = "curator-report.md"
+        report = curator_report(self.kb)
+        topics = self._topics()
+        titles = self._essay_titles()
+        return {
+            "r": report,
+            "unmatched": [{"text": self.inline.text(u.sentence.text), "essay": escape_md(titles[u.essay_id]),
+                           "paragraph": u.anchor[1:], "url": link(page, essay_path(u.essay_id), u.anchor),
+                           "label": u.sentence.label} for u in report.unmatched],
+            "phrases": [(escape_md(p), n) for p, n in report.candidate_phrases],
+            "thin": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t)), "count": n}
+                     for t, n in report.thin_topics],
+            "bare": [{"title": escape_md(titles[e]), "url": link(page, essay_path(e))} for e in report.essays_without_metadata],
+        }
 
     def glossary(self) -> dict[str, Any]:
         terms = [{"term": escape_md(t.term), "anchor": re.sub(r"[^a-z0-9]+", "-", t.term.lower()).strip("-"),

@@ -1,0 +1,121 @@
+"""The curator's report: where the curated YAML and the essays disagree.
+
+What an editor should look at after adding essays: labelled sentences no
+topic catches, phrases that recur but are in no topic (candidate topics or
+synonyms), topics with too little evidence, essays without metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .models import Essay, KnowledgeBase, Sentence
+
+MIN_EVIDENCE = 2
+MAX_LISTED = 50  # the report page stays bounded however many essays there are
+PHRASE_MIN_COUNT = 2
+
+_WORD = re.compile(r"[a-z][a-z’'-]*[a-z]|[a-z0-9]+")
+# Phrases may not start or end with these: "of the market" is not a topic.
+_EDGE_WORDS = frozenset(
+    """a an the and or but of to in on at by for with from as is are was were be been being it its this that these
+    those they them their there we our you your he she his her i not no so if than then can will would should must
+    may might could has have had do does did which who what when where how also more most very such some many much
+    any all each other only just even into over under about after before through while because said says""".split()
+)
+
+
+@dataclass(frozen=True)
+class UnmatchedSentence:
+    essay_id: str
+    anchor: str
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class CuratorReport:
+    labelled: int  # sentences labelled trend, strategy or risk
+    covered: int  # of those, how many are evidence for a topic
+    unmatched: tuple[UnmatchedSentence, ...]
+    unmatched_total: int
+    candidate_phrases: tuple[tuple[str, int], ...]  # (phrase, sentences it occurs in)
+    thin_topics: tuple[tuple[str, int], ...]  # (topic id, evidence count)
+    essays_without_metadata: tuple[str, ...]  # essay ids
+
+    @property
+    def coverage(self) -> float:
+        return self.covered / self.labelled if self.labelled else 1.0
+
+
+def curator_report(kb: KnowledgeBase) -> CuratorReport:
+    unmatched = []
+    labelled = covered = 0
+    for report in kb.essays:
+        for paragraph in report.essay.paragraphs:
+            for sentence in paragraph.sentences:
+                if sentence.label == "context":
+                    continue
+                labelled += 1
+                if sentence.topics:
+                    covered += 1
+                else:
+                    unmatched.append(UnmatchedSentence(report.essay.id, paragraph.anchor, sentence))
+    return CuratorReport(
+        labelled=labelled,
+        covered=covered,
+        unmatched=tuple(unmatched[:MAX_LISTED]),
+        unmatched_total=len(unmatched),
+        candidate_phrases=candidate_phrases(kb)[:MAX_LISTED],
+        thin_topics=tuple((r.topic.id, len(r.evidence)) for r in kb.topics if len(r.evidence) < MIN_EVIDENCE),
+        essays_without_metadata=tuple(r.essay.id for r in kb.essays if not _has_metadata(r.essay)),
+    )
+
+
+def _has_metadata(essay: Essay) -> bool:
+    return essay.title_is_curated or essay.summary_is_curated or bool(essay.date or essay.source_note)
+
+
+def candidate_phrases(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
+    """Two- and three-word phrases in several sentences that no topic's synonyms contain."""
+    known = [f" {s.lower()} " for r in kb.topics for s in (r.topic.title, *r.topic.synonyms)]
+    counts: Counter[str] = Counter()
+    for report in kb.essays:
+        for sentence in report.essay.sentences:
+            words = _WORD.findall(sentence.text.lower())
+            found = set()
+            for n in (2, 3):
+                for i in range(len(words) - n + 1):
+                    gram = words[i : i + n]
+                    if gram[0] in _EDGE_WORDS or gram[-1] in _EDGE_WORDS:
+                        continue
+                    found.add(" ".join(gram))
+            counts.update(found)
+    # containment by whole words: the synonym "AI" is not inside "chain"
+    candidates = [(p, n) for p, n in counts.items()
+                  if n >= PHRASE_MIN_COUNT and not any(f" {p} " in k or k in f" {p} " for k in known)]
+    # a two-word phrase inside an equally frequent three-word one says nothing new
+    longer = {p: n for p, n in candidates if p.count(" ") == 2}
+    kept = [(p, n) for p, n in candidates if not any(p in q and longer[q] == n for q in longer if q != p)]
+    return tuple(sorted(kept, key=lambda x: (-x[1], x[0])))
+
+
+def as_text(report: CuratorReport, kb: KnowledgeBase) -> str:
+    """The report for a terminal (``make report``)."""
+    lines = [
+        f"Coverage: {report.covered} of {report.labelled} trend/strategy/risk sentences are evidence for a topic ({report.coverage:.1%})",
+        "",
+        f"Labelled sentences that match no topic ({report.unmatched_total}; first {len(report.unmatched)} shown):",
+        *(f"  {u.essay_id}#{u.anchor} [{u.sentence.label}] {u.sentence.text}" for u in report.unmatched),
+        "",
+        "Frequent phrases that are in no topic (candidate topics or synonyms):",
+        *(f"  {n:>4}  {p}" for p, n in report.candidate_phrases[:30]),
+        "",
+        f"Topics with fewer than {MIN_EVIDENCE} evidence sentences:",
+        *(f"  {t}: {n}" for t, n in report.thin_topics),
+        "",
+        "Essays without curated metadata in seeds/essays.yml:",
+        *(f"  {e}" for e in report.essays_without_metadata),
+    ]
+    return "\n".join(lines) + "\n"
