@@ -130,3 +130,12 @@ def test_cues_phrases_become_patterns(tmp_path: Path) -> None:
     with pytest.raises(SeedError) as caught:
         load_cues(path)
     assert caught.value.line == 3 and "'weight' must be a number" in str(caught.value)
+
+
+def test_announced_topics_must_exist(tmp_path: Path) -> None:
+    path = write(tmp_path, "essays.yml", "essays:\n  e1:\n    announces: [live-streaming, price-wars]\n")
+    with pytest.raises(SeedError) as caught:
+        load_essay_meta(path, {"e1"}, {"live-streaming", "price-war"})
+    assert caught.value.line == 3 and "did you mean 'price-war'?" in str(caught.value)
+    meta = load_essay_meta(write(tmp_path, "ok.yml", "essays:\n  e1:\n    announces: [price-war]\n"), {"e1"}, {"price-war"})
+    assert meta[0][1].announces == ("price-war",)

@@ -287,10 +287,10 @@ def load_glossary(path: Path) -> tuple[GlossaryTerm, ...]:
     return tuple(sorted(terms, key=lambda t: t.term.lower()))
 
 
-ESSAY_KEYS = ("title", "date", "source", "summary")
+ESSAY_KEYS = ("title", "date", "source", "summary", "announces")
 
 
-def load_essay_meta(path: Path, stems: set[str]) -> tuple[tuple[str, EssayMeta], ...]:
+def load_essay_meta(path: Path, stems: set[str], topic_ids: set[str] | None = None) -> tuple[tuple[str, EssayMeta], ...]:
     doc = _optional(path)
     if doc is None:
         return ()
@@ -307,7 +307,14 @@ def load_essay_meta(path: Path, stems: set[str]) -> tuple[tuple[str, EssayMeta],
         entry = _require_mapping(doc, raw or {}, where, f"essay '{stem}'")
         what = f"essay '{stem}'"
         _check_keys(doc, entry, where, ESSAY_KEYS, (), what)
-        out.append((stem, EssayMeta(**{key: _text(doc, entry, key, where, what) for key in ESSAY_KEYS})))
+        announces = _texts(doc, entry, "announces", where, what)
+        for topic_id in announces:
+            if topic_ids is not None and topic_id not in topic_ids:
+                close = difflib.get_close_matches(topic_id, sorted(topic_ids), n=1)
+                raise doc.error(where + ("announces",), f"{what}: '{topic_id}' is not a topic id in topics.yml",
+                                fix=f"did you mean '{close[0]}'?" if close else "use ids from topics.yml")
+        fields = {key: _text(doc, entry, key, where, what) for key in ESSAY_KEYS if key != "announces"}
+        out.append((stem, EssayMeta(**fields, announces=announces)))
     return tuple(sorted(out))
 
 
@@ -366,11 +373,12 @@ def load_overrides(path: Path) -> tuple[tuple[str, str], ...]:
 def load_curation(seeds_dir: Path, stems: set[str]) -> Curation:
     """All curated YAML in the seeds folder, validated."""
     cues, threshold = load_cues(seeds_dir / CUES_FILE)
+    topics = load_topics(seeds_dir / TOPICS_FILE)
     return Curation(
-        topics=load_topics(seeds_dir / TOPICS_FILE),
+        topics=topics,
         glossary=load_glossary(seeds_dir / GLOSSARY_FILE),
         cues=cues,
-        essays=load_essay_meta(seeds_dir / ESSAYS_FILE, stems),
+        essays=load_essay_meta(seeds_dir / ESSAYS_FILE, stems, {t.id for t in topics}),
         overrides=load_overrides(seeds_dir / OVERRIDES_FILE),
         threshold=threshold,
     )

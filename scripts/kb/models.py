@@ -35,6 +35,7 @@ class EssayMeta:
     date: str | None = None  # approximate, free text: "2017", "around 2020"
     source: str | None = None  # where the essay came from
     summary: str | None = None  # a curated summary replaces the automatic one
+    announces: tuple[str, ...] = ()  # topic ids of the items an essay announces ("six major trends")
 
 
 @dataclass(frozen=True)

@@ -184,13 +184,14 @@ def relate_all(essays: tuple[Essay, ...], curation: Curation) -> KnowledgeBase:
         for t in sorted(topics, key=lambda t: (CATEGORIES.index(t.category), t.title.lower()))
     )
     essay_links = essay_relations(essays, titles)
+    announces = {load.essay_stem(e.source): m.announces for e in essays if (m := curation.meta_for(load.essay_stem(e.source)))}
     essay_reports = tuple(
         EssayReport(
             essay=e,
             topics=_count_topics(e),
             key_points=key_points(e),
             related=essay_links[e.id],
-            announced=announced_topics(e, topics),
+            announced=announces.get(load.essay_stem(e.source)) or announced_topics(e, topics),
         )
         for e in essays
     )

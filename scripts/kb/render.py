@@ -216,6 +216,12 @@ def cue_names(cues: tuple[str, ...]) -> str:
     return ", ".join(c.replace("*", "…") for c in cues)
 
 
+def _kind_of(topic_ids: tuple[str, ...], topics: dict[str, Topic]) -> str:
+    """'trends', 'strategies', 'risks', or 'topics' for a mixed list."""
+    kinds = {topics[t].category for t in topic_ids}
+    return SECTION_TITLES[kinds.pop()].lower() if len(kinds) == 1 else "topics"
+
+
 def first_sentence(text: str) -> str:
     match = re.match(r"(.+?[.!?])(\s|$)", text)
     return match.group(1) if match else text
@@ -355,6 +361,7 @@ class _Context:
                 for category, sentences in report.key_points if sentences
             ],
             "announced": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t))} for t in report.announced],
+            "announced_kind": _kind_of(report.announced, topics),
             "topics": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t)), "mentions": n,
                         "category": LABEL_NAMES[topics[t].category]} for t, n in report.topics],
             "paragraphs": self._paragraphs(essay, page),
