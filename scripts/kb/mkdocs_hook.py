@@ -7,6 +7,7 @@ Listed under ``hooks:`` in mkdocs.yml. All the work is in ``kb.pipeline``,
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,6 +27,7 @@ def _seeds_dir(config: MkDocsConfig) -> Path:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
+    start = time.perf_counter()
     seeds = _seeds_dir(config)
     try:
         kb = build_knowledge_base(seeds)
@@ -37,8 +39,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     pages["kb.json"] = to_json(kb)
     changed = write_pages(Path(config.docs_dir), pages)
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in kb.timings)
-    log.info(f"Knowledge base: {len(kb.essays)} essays, {len(kb.topics)} topics, "
-             f"{len(changed)} pages changed ({timings})")
+    log.info(f"Knowledge base: {len(kb.essays)} essays, {len(kb.topics)} topics, {len(changed)} pages changed "
+             f"in {time.perf_counter() - start:.2f}s ({timings}, then render and write)")
 
 
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
