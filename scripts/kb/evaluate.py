@@ -20,7 +20,13 @@ from .load import load_cues
 from .models import LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-EVAL_SETS = (("seeds", ROOT / "tests/eval/seeds.yml"), ("corpus sample", ROOT / "tests/eval/corpus.yml"))
+# The held-out sample was labelled after the cues were tuned on the other two
+# and never looked at while tuning: it is the honest estimate for new text.
+EVAL_SETS = (
+    ("seeds", ROOT / "tests/eval/seeds.yml"),
+    ("corpus sample", ROOT / "tests/eval/corpus.yml"),
+    ("held-out corpus sample", ROOT / "tests/eval/heldout.yml"),
+)
 
 
 @dataclass(frozen=True)
