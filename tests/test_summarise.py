@@ -38,3 +38,12 @@ def test_summary_takes_one_of_each_label_in_order_within_80_words() -> None:
 def test_summary_without_labels_uses_the_lead() -> None:
     sentences = (s(1, "The company reported results for the third quarter on Monday in Paris."), s(2, "Other things happened later."))
     assert essay_summary(sentences) == sentences[0].text
+
+
+def test_cut_quotations_are_not_used_and_the_lead_fills_in() -> None:
+    sentences = (
+        s(1, "The agency said on Monday that the housing waiting list had grown again."),
+        s(2, 'That speaks volumes about the urgency." "National wants a tougher line taken," he said.', "strategy", 5),
+        s(3, "Prices for state homes are expected to rise further next year in the capital.", "trend", 2),
+    )
+    assert essay_summary(sentences) == sentences[0].text + " " + sentences[2].text

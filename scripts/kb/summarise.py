@@ -60,8 +60,14 @@ def _quality(sentence: Sentence, position: int, total: int) -> float:
     return sentence.score + 0.75 * len(sentence.topics) + 0.5 * (1 - position / max(total, 1))
 
 
+def balanced_quotes(text: str) -> bool:
+    """False for a piece of a quotation cut off by the splitter: 'That speaks volumes." "National wants'."""
+    return text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+
+
 def _usable(sentence: Sentence) -> bool:
-    return MIN_WORDS <= word_count(sentence.text) <= MAX_WORDS and not is_garbled(sentence.text)
+    text = sentence.text
+    return MIN_WORDS <= word_count(text) <= MAX_WORDS and not is_garbled(text) and balanced_quotes(text)
 
 
 def essay_summary(sentences: tuple[Sentence, ...]) -> str:
@@ -85,8 +91,8 @@ def essay_summary(sentences: tuple[Sentence, ...]) -> str:
 
     for category in CATEGORIES:
         take([s for s in ranked if s.label == category])
-    if not chosen:
-        # nothing labelled: the lead is what news and essays put first
+    if len(chosen) < 2:
+        # little to go on: the lead, which news and most essays open with, says what it is about
         take([s for s in sentences if _usable(s)][:1])
     if not chosen and sentences:
         return _clip(sentences[0].text, MAX_SUMMARY_WORDS)
