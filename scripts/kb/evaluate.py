@@ -20,12 +20,15 @@ from .load import load_cues
 from .models import LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-# The held-out sample was labelled after the cues were tuned on the other two
-# and never looked at while tuning: it is the honest estimate for new text.
+# seeds and the corpus sample were tuned on in the first round; the second
+# sample (labelled blind, measured at 0.678 before it was used) in the
+# second. The blind sample was labelled after all tuning and never used for
+# it: it is the honest estimate for new text.
 EVAL_SETS = (
     ("seeds", ROOT / "tests/eval/seeds.yml"),
     ("corpus sample", ROOT / "tests/eval/corpus.yml"),
-    ("held-out corpus sample", ROOT / "tests/eval/heldout.yml"),
+    ("second corpus sample", ROOT / "tests/eval/heldout.yml"),
+    ("blind corpus sample", ROOT / "tests/eval/blind.yml"),
 )
 
 
@@ -75,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     cues, threshold = load_cues(args.seeds_dir / "cues.yml")
     labeller = build_labeller(cues, threshold)
     for name, path in EVAL_SETS:
+        if not path.exists():
+            continue
         items = load_set(path)
         print(report(name, score(labeller, items)))
         if args.errors:
