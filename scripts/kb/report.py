@@ -78,27 +78,38 @@ def _has_metadata(essay: Essay) -> bool:
 
 
 def candidate_phrases(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
-    """Two- and three-word phrases in several sentences that no topic's synonyms contain."""
-    known = [f" {s.lower()} " for r in kb.topics for s in (r.topic.title, *r.topic.synonyms)]
+    """Two- and three-word phrases in several sentences that no topic's synonyms contain.
+
+    Linear in the number of sentences: phrases are compared with the
+    synonyms through sets of word n-grams, never pairwise.
+    """
+    known_grams, known = set(), set()
+    for r in kb.topics:
+        for phrase in (r.topic.title, *r.topic.synonyms):
+            words = _WORD.findall(phrase.lower())
+            known.add(" ".join(words))
+            known_grams.update(_grams(words, 1, 3))
     counts: Counter[str] = Counter()
     for report in kb.essays:
         for sentence in report.essay.sentences:
             words = _WORD.findall(sentence.text.lower())
-            found = set()
-            for n in (2, 3):
-                for i in range(len(words) - n + 1):
-                    gram = words[i : i + n]
-                    if gram[0] in _EDGE_WORDS or gram[-1] in _EDGE_WORDS:
-                        continue
-                    found.add(" ".join(gram))
-            counts.update(found)
-    # containment by whole words: the synonym "AI" is not inside "chain"
-    candidates = [(p, n) for p, n in counts.items()
-                  if n >= PHRASE_MIN_COUNT and not any(f" {p} " in k or k in f" {p} " for k in known)]
+            counts.update({g for g in _grams(words, 2, 3) if g.split(" ", 1)[0] not in _EDGE_WORDS
+                           and g.rsplit(" ", 1)[-1] not in _EDGE_WORDS})
+
+    def is_known(phrase: str) -> bool:
+        # the phrase is part of a synonym, or a synonym is part of the phrase
+        return phrase in known_grams or any(g in known for g in _grams(phrase.split(), 1, 3))
+
+    candidates = {p: n for p, n in counts.items() if n >= PHRASE_MIN_COUNT and not is_known(p)}
     # a two-word phrase inside an equally frequent three-word one says nothing new
-    longer = {p: n for p, n in candidates if p.count(" ") == 2}
-    kept = [(p, n) for p, n in candidates if not any(p in q and longer[q] == n for q in longer if q != p)]
+    covered = {sub for p, n in candidates.items() if p.count(" ") == 2
+               for sub in _grams(p.split(), 2, 2) if candidates.get(sub) == n}
+    kept = [(p, n) for p, n in candidates.items() if p not in covered]
     return tuple(sorted(kept, key=lambda x: (-x[1], x[0])))
+
+
+def _grams(words: list[str], low: int, high: int) -> set[str]:
+    return {" ".join(words[i : i + n]) for n in range(low, high + 1) for i in range(len(words) - n + 1)}
 
 
 def as_text(report: CuratorReport, kb: KnowledgeBase) -> str:
