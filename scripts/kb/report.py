@@ -42,7 +42,8 @@ class CuratorReport:
     unmatched_total: int
     candidate_phrases: tuple[tuple[str, int], ...]  # (phrase, sentences it occurs in)
     thin_topics: tuple[tuple[str, int], ...]  # (topic id, evidence count)
-    essays_without_metadata: tuple[str, ...]  # essay ids
+    essays_without_metadata: tuple[str, ...]  # essay ids, the first MAX_LISTED
+    essays_without_metadata_total: int
 
     @property
     def coverage(self) -> float:
@@ -52,6 +53,7 @@ class CuratorReport:
 def curator_report(kb: KnowledgeBase) -> CuratorReport:
     unmatched = []
     labelled = covered = 0
+    bare = tuple(r.essay.id for r in kb.essays if not _has_metadata(r.essay))
     for report in kb.essays:
         for paragraph in report.essay.paragraphs:
             for sentence in paragraph.sentences:
@@ -69,7 +71,8 @@ def curator_report(kb: KnowledgeBase) -> CuratorReport:
         unmatched_total=len(unmatched),
         candidate_phrases=candidate_phrases(kb)[:MAX_LISTED],
         thin_topics=tuple((r.topic.id, len(r.evidence)) for r in kb.topics if len(r.evidence) < MIN_EVIDENCE),
-        essays_without_metadata=tuple(r.essay.id for r in kb.essays if not _has_metadata(r.essay)),
+        essays_without_metadata=bare[:MAX_LISTED],
+        essays_without_metadata_total=len(bare),
     )
 
 
@@ -126,7 +129,7 @@ def as_text(report: CuratorReport, kb: KnowledgeBase) -> str:
         f"Topics with fewer than {MIN_EVIDENCE} evidence sentences:",
         *(f"  {t}: {n}" for t, n in report.thin_topics),
         "",
-        "Essays without curated metadata in seeds/essays.yml:",
+        f"Essays without curated metadata in seeds/essays.yml ({report.essays_without_metadata_total}):",
         *(f"  {e}" for e in report.essays_without_metadata),
     ]
     return "\n".join(lines) + "\n"
