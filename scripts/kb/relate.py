@@ -15,7 +15,7 @@ from .models import Essay, Evidence, MatrixCell, Relation, Topic
 
 MAX_RELATED = 6
 SIGNATURE_TERMS = 25  # distinctive words kept per essay
-POSTING_CAP = 200  # essays kept per word in the candidate index
+POSTING_CAP = 100  # essays kept per word or topic in the index: bounds the cost per essay
 
 _TOKEN = re.compile(r"[a-z][a-z’'-]{2,}")
 # Function words carry no topic; kept short and generic on purpose.
@@ -72,39 +72,63 @@ def cooccurrence(essays: tuple[Essay, ...]) -> Counter[tuple[str, str]]:
 
 
 def essay_relations(essays: tuple[Essay, ...], topic_titles: dict[str, str]) -> dict[str, tuple[Relation, ...]]:
-    """Related essays by shared topics and by text similarity (TF-IDF cosine)."""
+    """Related essays by shared topics and by text similarity (TF-IDF cosine).
+
+    Each essay is a short vector of its most distinctive words and its
+    topics. Similarities are summed through an inverted index whose lists
+    keep only the strongest entries, so the cost per essay is bounded and
+    the whole step stays linear in the number of essays.
+    """
     documents = {e.id: Counter(_tokens(" ".join(s.text for s in e.sentences))) for e in essays}
-    df: Counter[str] = Counter()
-    for counts in documents.values():
-        df.update(counts.keys())
+    topics_of = {e.id: Counter(t for s in e.sentences for t in s.topics) for e in essays}
     n = len(essays)
-    signatures = {eid: _signature(counts, df, n) for eid, counts in documents.items()}
-    topics_of = {e.id: {t for s in e.sentences for t in s.topics} for e in essays}
+    signatures = _signatures(documents, topics_of, n)
 
     index: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for eid, vector in signatures.items():
         for term, weight in vector.items():
             index[term].append((weight, eid))
-    for eid, found in topics_of.items():
-        for topic in found:
-            index["topic:" + topic].append((1.0, eid))
-    for term in index:
-        index[term] = sorted(index[term], key=lambda x: (-x[0], x[1]))[:POSTING_CAP]
+    for term, postings in index.items():
+        index[term] = sorted(postings, key=lambda x: (-x[0], x[1]))[:POSTING_CAP]
 
     out: dict[str, tuple[Relation, ...]] = {}
     for essay in essays:
-        candidates = {other for term in [*signatures[essay.id], *("topic:" + t for t in topics_of[essay.id])]
-                      for _, other in index.get(term, ()) if other != essay.id}
-        scored = []
-        for other in candidates:
-            shared = sorted(topics_of[essay.id] & topics_of[other], key=lambda t: topic_titles.get(t, t))
-            similarity = _cosine(signatures[essay.id], signatures[other])
-            score = len(shared) + 5 * similarity
-            if score <= 0:
-                continue
-            scored.append(Relation(other, _essay_reason(shared, similarity, topic_titles), round(score, 4)))
-        out[essay.id] = tuple(sorted(scored, key=lambda r: (-r.weight, r.target))[:MAX_RELATED])
+        similarity: dict[str, float] = defaultdict(float)
+        for term, weight in signatures[essay.id].items():
+            for other_weight, other in index[term]:
+                if other != essay.id:
+                    similarity[other] += weight * other_weight
+        best = sorted(similarity.items(), key=lambda x: (-x[1], x[0]))[:MAX_RELATED]
+        relations = []
+        for other, score in best:
+            shared = sorted(set(topics_of[essay.id]) & set(topics_of[other]), key=lambda t: topic_titles.get(t, t))
+            words = _cosine_words(signatures[essay.id], signatures[other])
+            relations.append(Relation(other, _essay_reason(shared, words, topic_titles), round(score, 4)))
+        out[essay.id] = tuple(relations)
     return out
+
+
+def _signatures(documents: dict[str, Counter[str]], topics_of: dict[str, Counter[str]], n: int) -> dict[str, dict[str, float]]:
+    """Per essay: its most distinctive words and its topics, TF-IDF weighted, unit length."""
+    df: Counter[str] = Counter()
+    for eid in documents:
+        df.update(documents[eid].keys())
+        df.update("topic:" + t for t in topics_of[eid])
+    out = {}
+    for eid, counts in documents.items():
+        weights = {t: c * math.log((1 + n) / (1 + df[t])) for t, c in counts.items()}
+        top = dict(sorted(weights.items(), key=lambda x: (-x[1], x[0]))[:SIGNATURE_TERMS])
+        # a shared topic counts like a shared distinctive word, rarer topics more
+        for topic, c in topics_of[eid].items():
+            top["topic:" + topic] = (1 + math.log(c)) * math.log((1 + n) / (1 + df["topic:" + topic])) + 1.0
+        norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+        out[eid] = {t: w / norm for t, w in top.items() if w > 0}
+    return out
+
+
+def _cosine_words(a: dict[str, float], b: dict[str, float]) -> float:
+    """Similarity from shared words alone, for the reason shown to the reader."""
+    return sum(w * b.get(t, 0.0) for t, w in a.items() if not t.startswith("topic:"))
 
 
 def _essay_reason(shared: list[str], similarity: float, titles: dict[str, str]) -> str:
@@ -115,19 +139,6 @@ def _essay_reason(shared: list[str], similarity: float, titles: dict[str, str]) 
     if similarity >= 0.05:
         parts.append(f"similar wording ({similarity:.0%})")
     return "; ".join(parts) or "similar wording"
-
-
-def _signature(counts: Counter[str], df: Counter[str], n: int) -> dict[str, float]:
-    weights = {t: c * math.log((1 + n) / (1 + df[t])) for t, c in counts.items()}
-    top = sorted(weights.items(), key=lambda x: (-x[1], x[0]))[:SIGNATURE_TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    return {t: w / norm for t, w in top if w > 0}
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
 def risk_strategy_matrix(topics: tuple[Topic, ...], evidence: dict[str, list[Evidence]]) -> tuple[MatrixCell, ...]:

@@ -162,7 +162,7 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
     """Every generated page, keyed by its path under docs/."""
     env = _environment()
     inline = InlineRenderer(build_glossary_matcher(kb.glossary), build_matcher(tuple(r.topic for r in kb.topics)))
-    ctx = _Context(kb, inline, site)
+    ctx = _Context(kb, inline, site, {r.topic.id: r.topic for r in kb.topics}, {r.essay.id: r.essay.title for r in kb.essays})
     pages: dict[str, str] = {}
     pages["index.md"] = env.get_template("home.md.j2").render(**ctx.home())
     for category in CATEGORIES:
@@ -242,12 +242,8 @@ class _Context:
     kb: KnowledgeBase
     inline: InlineRenderer
     site: SiteInfo
-
-    def _topics(self) -> dict[str, Topic]:
-        return {r.topic.id: r.topic for r in self.kb.topics}
-
-    def _essay_titles(self) -> dict[str, str]:
-        return {r.essay.id: r.essay.title for r in self.kb.essays}
+    topics_by_id: dict[str, Topic]  # built once: a page must not cost a pass over the collection
+    essay_titles: dict[str, str]
 
     def _topic_row(self, report: TopicReport, page: str) -> dict[str, Any]:
         return {
@@ -294,8 +290,8 @@ class _Context:
         }
 
     def topic(self, report: TopicReport, page: str) -> dict[str, Any]:
-        topics = self._topics()
-        titles = self._essay_titles()
+        topics = self.topics_by_id
+        titles = self.essay_titles
         topic = report.topic
 
         def topic_ref(topic_id: str, reason: str = "") -> dict[str, str]:
@@ -346,9 +342,9 @@ class _Context:
         return pages
 
     def essay(self, report, page: str) -> dict[str, Any]:
-        topics = self._topics()
+        topics = self.topics_by_id
         essay = report.essay
-        titles = self._essay_titles()
+        titles = self.essay_titles
         return {
             "essay": essay,
             "title": essay.title,
@@ -374,7 +370,7 @@ class _Context:
 
     def matrix(self) -> dict[str, Any]:
         page = "matrix.md"
-        topics = self._topics()
+        topics = self.topics_by_id
         risks = [r.topic for r in self.kb.topics if r.topic.category == "risk"]
         strategies = [r.topic for r in self.kb.topics if r.topic.category == "strategy"]
         cells = {(c.risk, c.strategy): c for c in self.kb.matrix}
@@ -407,7 +403,7 @@ class _Context:
 
     def map(self) -> dict[str, Any]:
         page = "map.md"
-        topics = self._topics()
+        topics = self.topics_by_id
         # raw HTML is not rewritten by MkDocs: these are the published addresses
         urls = {t: self.site.url(page, topic_path(t)) for t in topics}
         links = edges(self.kb)
@@ -427,8 +423,8 @@ class _Context:
     def report(self) -> dict[str, Any]:
         page = "curator-report.md"
         report = curator_report(self.kb)
-        topics = self._topics()
-        titles = self._essay_titles()
+        topics = self.topics_by_id
+        titles = self.essay_titles
         return {
             "r": report,
             "unmatched": [{"text": self.inline.text(u.sentence.text), "essay": escape_md(titles[u.essay_id]),
