@@ -67,7 +67,7 @@ def test_front_matter_title_and_description_are_safe_in_attributes() -> None:
 
     text = front_matter({"title": 'A <script>"x"</script>', "description": "ok", "tags": ["<b>"]})
     assert "<script>" not in text and '"x"' not in text
-    assert "title: A ‹script›”x”‹/script›" in text
+    assert "title: A ‹script›“x”‹/script›" in text
 
 
 def test_published_urls_for_raw_html_follow_the_url_style() -> None:
@@ -78,3 +78,10 @@ def test_published_urls_for_raw_html_follow_the_url_style() -> None:
     assert files.url("map.md", "topics/x.md") == "topics/x.html"
     assert files.url("topics/y.md", "index.md") == "../index.html"
     assert directory.url("essays/index.md", "topics/x.md") == "../topics/x/"
+
+
+def test_a_term_gets_its_tooltip_once_per_page() -> None:
+    from kb.render import first_tooltips_only
+
+    page = '<abbr title="5G: x">5G</abbr> and <abbr title="5G: x">5G</abbr>, <abbr title="WeChat: y">WeChat</abbr>'
+    assert first_tooltips_only(page) == '<abbr title="5G: x">5G</abbr> and 5G, <abbr title="WeChat: y">WeChat</abbr>'

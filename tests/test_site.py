@@ -72,6 +72,13 @@ def test_no_tag_debris_or_markup_survives_as_text(site: Path, pages) -> None:
     assert offenders == []
 
 
+def test_no_page_shows_its_front_matter_as_text(site: Path, pages) -> None:
+    # MkDocs shows a front matter block it cannot parse as text, silently
+    shown = [p.relative_to(site) for p, page in pages.items()
+             if any(re.match(r"\s*(title|description|tags|search):", t) for t in page.text)]
+    assert shown == []
+
+
 def test_no_page_is_over_150_kb(site: Path) -> None:
     sizes = {p.relative_to(site): p.stat().st_size for p in site.rglob("*.html")}
     assert max(sizes.values()) < MAX_PAGE_BYTES, max(sizes.items(), key=lambda x: x[1])

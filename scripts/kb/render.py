@@ -71,7 +71,8 @@ _META_SAFE = str.maketrans({"<": "‹", ">": "›", '"': "”"})
 
 
 def meta_text(text: str) -> str:
-    return " ".join(text.split()).translate(_META_SAFE)
+    text = re.sub(r'"([^"]*)"', r"“\1”", " ".join(text.split()))  # "small" -> “small”
+    return text.translate(_META_SAFE)
 
 
 def front_matter(data: dict[str, Any]) -> str:
@@ -179,7 +180,7 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**ctx.matrix())
     pages["map.md"] = env.get_template("map.md.j2").render(**ctx.map())
     pages["curator-report.md"] = env.get_template("curator-report.md.j2").render(**ctx.report())
-    return pages
+    return {path: first_tooltips_only(text) for path, text in pages.items()}
 
 
 def _environment() -> Environment:
@@ -198,6 +199,28 @@ def _environment() -> Environment:
     env.globals["LABEL_NAMES"] = LABEL_NAMES
     env.globals["SECTION_TITLES"] = SECTION_TITLES
     return env
+
+
+_ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>')
+
+
+def first_tooltips_only(page: str) -> str:
+    """Keep a glossary tooltip on the first use of each term on a page only.
+
+    A reader needs the explanation once; every tooltip costs the theme's
+    script work on a phone (an essay page had some 85). Later uses keep the
+    same text, without the markup.
+    """
+    seen: set[tuple[str, str]] = set()
+
+    def keep_first(found: re.Match[str]) -> str:
+        key = (found.group(1), found.group(2))
+        if key in seen:
+            return found.group(2)
+        seen.add(key)
+        return found.group(0)
+
+    return _ABBR.sub(keep_first, page)
 
 
 def sentence_case(text: str) -> str:

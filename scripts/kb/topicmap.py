@@ -93,7 +93,7 @@ def topic_map_svg(kb: KnowledgeBase, url_for: dict[str, str]) -> str:
             position[t.id] = (COLUMN_X[c], TOP + offset + i * ROW)
 
     parts = [
-        f'<svg class="topic-map" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="topic-map" viewBox="0 0 {WIDTH} {height}" width="100%" role="group" aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">',
         '<title id="map-title">Topic map</title>',
         '<desc id="map-desc">Trends, risks and strategies as three columns of linked boxes. Solid lines join a risk to the strategies that answer it; dashed lines join related topics. The same links are listed in words below the map.</desc>',
     ]
