@@ -1,0 +1,411 @@
+"""The built site as readers use it, in headless Chromium: search, links, menus, accessibility.
+
+Fixtures (tests/conftest.py): ``browser_site`` builds a copy of the project
+once per session, ``site_url`` serves it on a free port of 127.0.0.1 like a
+static host (404.html for missing addresses), ``browser`` is Debian's
+Chromium driven by Playwright.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 375, "height": 740}
+TIMEOUT_MS = 10_000
+SETTLE_MS = 200  # search results count as final once the list has not changed for this long
+
+# A reader's words -> the topic page that must be among the first 3 results.
+# Most are plain terms the essays never use (the test checks which); the
+# topic synonyms in seeds/topics.yml are what make them findable.
+QUERIES = {
+    "live streaming": "live-streaming",
+    "tiktok": "live-streaming",
+    "price war": "price-crushing",
+    "influencer": "we-media-content",
+    "group buying": "community-commerce",
+    "loyal customers": "build-fan-base",
+    "monopoly": "oligopoly",
+    "pyramid scheme": "wechat-business-collapse",
+    "artificial intelligence": "big-data-iot-ai",
+    "venture capital": "big-sellers-and-capital",
+    "first mover advantage": "new-opportunities",
+    "shopping mall": "ka-stores-and-malls",
+    "expensive traffic": "platform-traffic-drying-up",
+    "disruption": "model-obsolescence",
+    "comfort zone": "complacency",
+    "hiring staff": "optimise-talent",
+    "personal brand": "build-brand",
+    "omnichannel": "new-sales-channels",
+    "exit strategy": "acquisition-target",
+    "early adopter": "spot-trends-early",
+}
+
+# Resolves once Material's result list has been still for SETTLE_MS after
+# showing a result count ("3 matching documents", "No matching documents"):
+# each keystroke starts a search, so the last list to appear is the answer to
+# the whole query. Returns each result's page (first link of each item).
+READ_RESULTS = """([settle, timeout]) => new Promise((resolve, reject) => {
+  const list = document.querySelector('.md-search-result__list');
+  const meta = document.querySelector('.md-search-result__meta');
+  const counted = () => /matching|no match/i.test(meta.textContent);
+  let timer;
+  const watch = new MutationObserver(() => settled());
+  const stop = () => { watch.disconnect(); clearTimeout(timer); clearTimeout(limit); };
+  const done = () => {
+    if (!counted()) return settled();
+    stop();
+    resolve([...list.children].map(li => li.querySelector('a').href));
+  };
+  const settled = () => { clearTimeout(timer); timer = setTimeout(done, settle); };
+  const limit = setTimeout(() => { stop(); reject(new Error('no search results: ' + meta.textContent.trim())); }, timeout);
+  watch.observe(list, {childList: true, subtree: true, characterData: true});
+  watch.observe(meta, {childList: true, subtree: true, characterData: true});
+  settled();
+})"""
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site_kb(browser_site: Path) -> dict:
+    return json.loads((browser_site / "kb.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def page_types(site_kb: dict) -> dict[str, str]:
+    """One address (relative to the site root) per page type."""
+    topic = next(t for t in site_kb["topics"] if t["category"] == "trend")
+    essay = max(site_kb["essays"], key=lambda e: len(e["paragraphs"]))
+    return {
+        "home": "", "section": "trends/", "topic": topic["url"], "essay": essay["url"], "glossary": "glossary/",
+        "tags": "tags/", "matrix": "matrix/", "map": "map/", "essays index": "essays/", "about": "about/",
+        "export": "export/",
+    }
+
+
+PAGE_TYPES = ["home", "section", "topic", "essay", "glossary", "tags", "matrix", "map", "essays index", "about", "export"]
+STATES = ["search results open", "not found (404)", "phone, menu open"]
+
+
+def _context(browser: Browser, site_url: str, **options) -> BrowserContext:
+    context = browser.new_context(base_url=site_url, viewport=options.pop("viewport", DESKTOP), **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def page(browser: Browser, site_url: str):
+    context = _context(browser, site_url)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def mobile_page(browser: Browser, site_url: str):
+    context = _context(browser, site_url, viewport=MOBILE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def search_page(browser: Browser, site_url: str):
+    """The home page with its search ready, shared by the search queries."""
+    context = _context(browser, site_url)
+    page = context.new_page()
+    page.goto("")
+    expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
+    yield page
+    context.close()
+
+
+@dataclass
+class Tour:
+    """What a reader's browser did and met on a walk through every page type."""
+
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    violations: dict[str, list[dict]] = field(default_factory=dict)  # axe-core's, by page type or state
+
+
+@pytest.fixture(scope="module")
+def tour(browser: Browser, site_url: str, page_types: dict[str, str]) -> Tour:
+    """One walk through the site that records every request and runs axe-core on every page type.
+
+    Every page type on a desktop, a topic page with a tooltip and search results
+    open, the 404 page, then an essay on a phone with the menu open. Requests to
+    any other origin are recorded and aborted, so nothing leaves the machine.
+    """
+    origin = site_url.rstrip("/")
+    seen = Tour()
+    context = _context(browser, site_url)
+    context.on("request", lambda r: seen.requests.append(r.url))
+    context.on("requestfailed", lambda r: seen.failures.append(f"{r.url}: {r.failure}"))
+    context.on("response", lambda r: r.status >= 400 and "/no/such/" not in r.url
+               and seen.failures.append(f"{r.url}: HTTP {r.status}"))
+    context.route(lambda url: not url.startswith(origin + "/"), lambda route: route.abort())
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and "/no/such/" not in m.location.get("url", "")
+            and seen.errors.append(f"{page.url}: {m.text}"))
+    page.on("pageerror", lambda e: seen.errors.append(f"{page.url}: {e}"))
+
+    def visit(url: str) -> None:
+        page.goto(url)
+        # the search index is the last thing a page fetches
+        expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
+
+    try:
+        for name, url in page_types.items():
+            visit(url)
+            seen.violations[name] = AXE.run(page).response["violations"]
+        visit(page_types["topic"])
+        page.locator("article abbr[title]").first.hover()
+        assert search(page, "price war")
+        seen.violations["search results open"] = AXE.run(page).response["violations"]
+        page.keyboard.press("Escape")
+        visit("no/such/page/")
+        seen.violations["not found (404)"] = AXE.run(page).response["violations"]
+        page.set_viewport_size(MOBILE)
+        visit(page_types["essay"])
+        page.locator("label.md-header__button[for='__drawer']").click()
+        expect(page.locator("#__drawer")).to_be_checked()
+        page.wait_for_load_state("networkidle")
+        seen.violations["phone, menu open"] = AXE.run(page).response["violations"]
+    finally:
+        context.close()
+    return seen
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+AXE = Axe()  # axe-core 4.x as bundled by axe-playwright-python; all rules it runs by default
+
+
+def search(page: Page, query: str) -> list[str]:
+    """Type ``query`` into Material's search box like a person; the result pages, best first.
+
+    An open search box is reused: select what is there and type over it.
+    """
+    box = page.locator("input.md-search__input")
+    if not page.locator("#__search").is_checked():
+        opener = page.locator("label.md-header__button[for='__search']")
+        if opener.is_visible():  # on a phone the box hides behind the magnifier button
+            opener.click()
+        else:
+            box.click()
+    expect(box).to_be_focused()
+    box.press("Control+a")
+    box.press_sequentially(query)
+    results = page.evaluate(READ_RESULTS, [SETTLE_MS, TIMEOUT_MS])
+    return [urlsplit(r)._replace(query="", fragment="").geturl() for r in results]
+
+
+def visible_text(text: str) -> str:
+    return " ".join(text.replace("“", "").replace("”", "").split()).strip(" .;…").lower()
+
+
+def described(violations: list[dict]) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]} - {v['help']}" for v in violations]
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_finds_the_topic_for_a_readers_words(search_page: Page, site_url: str, site_kb: dict, query: str) -> None:
+    topic = next(t for t in site_kb["topics"] if t["id"] == QUERIES[query])
+    results = search(search_page, query)
+    shown = [r.removeprefix(site_url) for r in results[:5]]
+    assert site_url + topic["url"] in results[:3], f"{query!r}: {topic['url']} not in the first 3 of {shown}"
+
+
+def test_most_search_words_are_ones_the_essays_never_use(site_kb: dict) -> None:
+    text = " ".join(s["text"] for e in site_kb["essays"] for p in e["paragraphs"] for s in p["sentences"]).lower()
+    unused = [q for q in QUERIES if q not in text]
+    assert {"live streaming", "price war", "influencer"} <= set(unused)
+    assert len(unused) >= 15, unused
+
+
+# --- links from quotes to paragraphs -----------------------------------------------------
+
+
+@pytest.mark.parametrize("category", ["trend", "strategy", "risk"])
+def test_an_evidence_quote_lands_on_the_quoted_paragraph_highlighted(page: Page, site_kb: dict, category: str) -> None:
+    topic = next(t for t in site_kb["topics"] if t["category"] == category)
+    page.goto(topic["url"])
+    link = page.locator("article blockquote a[href*='/essays/'][href*='#p']").first
+    quote = link.evaluate("a => a.closest('p').previousElementSibling.innerText")
+    link.click()
+    page.wait_for_url(re.compile(r"/essays/[^/]+/#p\d+$"))
+    anchor = urlsplit(page.url).fragment
+    target = page.locator(f"[id='{anchor}']")
+    expect(target).to_have_class(re.compile(r"\bessay-paragraph\b"))
+    assert visible_text(quote)[:80] in visible_text(target.inner_text()), (quote, target.inner_text())
+    # scrolled into view, below the sticky header
+    expect(target).to_be_in_viewport()
+    header = page.locator("header.md-header").bounding_box()
+    box = target.bounding_box()
+    assert header and box and box["y"] >= header["y"] + header["height"] - 1, (header, box)
+    # highlighted by .essay-paragraph:target, unlike the other paragraphs
+    style = "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.outlineStyle, s.outlineColor]; }"
+    assert target.evaluate("el => el.matches(':target')")
+    other = page.locator(".essay-paragraph:not(:target)").first
+    highlighted, plain = target.evaluate(style), other.evaluate(style)
+    assert highlighted[0] != plain[0] and highlighted[1] != "none", (highlighted, plain)
+
+
+# --- lists of topics ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("section", "category"), [("trends/", "trend"), ("strategies/", "strategy"), ("risks/", "risk")])
+def test_a_section_page_lists_every_topic_of_its_kind(page: Page, site_url: str, site_kb: dict, section: str,
+                                                       category: str) -> None:
+    page.goto(section)
+    linked = set(page.eval_on_selector_all("article a[href]", "as => as.map(a => a.href.split('#')[0])"))
+    headings = set(page.eval_on_selector_all("article h2 a:not(.headerlink)", "as => as.map(a => a.href)"))
+    expected = {site_url + t["url"] for t in site_kb["topics"] if t["category"] == category}
+    assert expected <= linked, sorted(expected - linked)
+    assert headings == expected, (sorted(headings - expected), sorted(expected - headings))
+
+
+def test_the_tags_page_lists_every_topic_under_its_kind(page: Page, site_url: str, site_kb: dict) -> None:
+    page.goto("tags/")
+    listed = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('article h2[id^="tag:"]')].map(h => {
+        let list = h.nextElementSibling; while (list && list.tagName !== 'UL') list = list.nextElementSibling;
+        return [h.id.slice(4), list ? [...list.querySelectorAll('a')].map(a => a.href) : []];
+    }))""")
+    expected: dict[str, set[str]] = {}
+    for t in site_kb["topics"]:
+        expected.setdefault(t["category"], set()).add(site_url + t["url"])
+    assert {tag: set(urls) for tag, urls in listed.items()} == expected
+
+
+# --- phone, 404 --------------------------------------------------------------------------
+
+
+def test_the_menu_opens_and_navigates_on_a_phone(mobile_page: Page, site_url: str, page_types: dict[str, str]) -> None:
+    page = mobile_page
+    page.goto(page_types["topic"])
+    menu = page.locator("label.md-header__button[for='__drawer']")
+    expect(menu).to_be_visible()
+    drawer = page.locator("nav.md-nav--primary")
+    expect(drawer).not_to_be_in_viewport()
+    menu.tap()
+    expect(page.locator("#__drawer")).to_be_checked()
+    risks = drawer.get_by_role("link", name="Risks", exact=True)
+    expect(risks).to_be_in_viewport()
+    risks.tap()
+    page.wait_for_url(site_url + "risks/")
+    expect(page.locator("article h1")).to_have_text(re.compile(r"^\s*Risks"))
+    # search works from a phone too
+    assert site_url + "topics/live-streaming/" in search(page, "live streaming")[:3]
+
+
+def test_a_missing_address_gets_the_404_page_with_a_way_home(page: Page, site_url: str) -> None:
+    response = page.goto("no/such/page/")
+    assert response is not None and response.status == 404
+    expect(page.locator("article h1")).to_contain_text("not found", ignore_case=True)
+    home = page.locator("article").get_by_role("link", name=re.compile("home page", re.I))
+    home.click()
+    page.wait_for_url(site_url)
+    expect(page.locator("article h1")).to_have_text(re.compile("Knowledge Base"))
+
+
+# --- accessibility ---------------------------------------------------------------------
+
+
+def _is_search_result_chips(violation: dict) -> bool:
+    """Material's JavaScript draws each search result's kind chips ("Risk") in an unnamed <nav>.
+
+    axe's best-practice rule landmark-unique flags the second one; the markup is
+    built in Material's bundle, with no template to override.
+    """
+    return violation["id"] == "landmark-unique" and all(".md-tags" in n["target"][-1] for n in violation["nodes"])
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES + STATES)
+def test_no_axe_violations(tour: Tour, page_type: str) -> None:
+    found = tour.violations[page_type]
+    if page_type == "search results open":
+        found = [v for v in found if not _is_search_result_chips(v)]
+    assert described(found) == []
+
+
+# --- nothing from outside ----------------------------------------------------------------
+
+
+def test_reading_every_page_type_requests_nothing_from_outside(tour: Tour, site_url: str) -> None:
+    """Every request while reading every page type, searching and opening the menu stays on the site's origin."""
+    origin = site_url.rstrip("/") + "/"
+    foreign = sorted({r for r in tour.requests if not r.startswith((origin, "data:", "blob:"))})
+    assert foreign == []
+    assert tour.failures == []
+    assert tour.errors == []
+    assert len(tour.requests) > len(PAGE_TYPES)
+
+
+# --- the offline copy --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``make offline``'s build, into a scratch folder."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import offline
+
+    try:
+        return offline.build_offline(tmp_path_factory.mktemp("offline") / "site-offline")
+    except SystemExit as error:  # the script's own message: npm ci missing, a foreign load, ...
+        pytest.fail(str(error))
+
+
+def test_the_offline_site_searches_from_the_file_system(browser: Browser, offline_site: Path) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    context.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        page.goto(offline_site.joinpath("topics", "price-crushing.html").as_uri())
+        results = search(page, "live streaming")
+        expected = offline_site.joinpath("topics", "live-streaming.html").as_uri()
+        assert expected in results[:3], results[:5]
+        page.locator(f".md-search-result__list a[href^='{expected}']").first.click()
+        page.wait_for_url(re.compile(re.escape(expected)))
+        expect(page.locator("article h1")).to_contain_text("Live streaming")
+        # a link between pages works from the file system too
+        page.locator("article blockquote a[href*='#p']").first.click()
+        page.wait_for_url(re.compile(r"/essays/[^/]+\.html#p\d+$"))
+    finally:
+        context.close()
+    assert [r for r in requests if not r.startswith("file:")] == []
+
+
+def test_the_offline_zip_holds_the_whole_offline_site(offline_site: Path, tmp_path: Path) -> None:
+    import offline
+
+    archive = offline.make_zip(offline_site, tmp_path / "site-offline.zip")
+    with zipfile.ZipFile(archive) as zf:
+        names = set(zf.namelist())
+    files = {f"site-offline/{p.relative_to(offline_site).as_posix()}" for p in offline_site.rglob("*") if p.is_file()}
+    assert names == files
+    assert {"site-offline/index.html", "site-offline/search/search_index.js",
+            "site-offline/assets/vendor/iframe-worker/shim.js"} <= names
