@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
+NPM    ?= npm
+# node tools pinned in package.json: Lighthouse for make audit, the iframe-worker shim for make offline
+NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup build serve test eval report clean
+.PHONY: help setup build serve test eval report audit offline screenshots clean
 
 help:
 	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT)"
@@ -14,6 +17,9 @@ help:
 	@echo "make test    run all tests"
 	@echo "make eval    label accuracy on the hand-labelled evaluation set"
 	@echo "make report  the curator's report: unmatched sentences, candidate topics, thin topics"
+	@echo "make audit   Lighthouse scores (home, topic, essay; phone and desktop) against the targets"
+	@echo "make offline a copy that works from the file system, search included: site-offline/ and site-offline.zip"
+	@echo "make screenshots  PNGs of the home, a topic and an essay page into screenshots/"
 	@echo "make clean   remove build output and generated pages"
 
 setup: $(STAMP)
@@ -24,13 +30,18 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 build: $(STAMP)
 	$(BIN)/python -m kb build
 
 serve: build
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
-test: $(STAMP)
+# the browser tests build the offline copy too, which needs the iframe-worker shim from npm
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 report: $(STAMP)
@@ -39,6 +50,15 @@ report: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m kb.evaluate
 
+audit: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python scripts/audit.py --runs 3
+
+offline: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python scripts/offline.py
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
 clean:
-	rm -rf site .site-* site.old tests/.artifacts
+	rm -rf site .site-* site.old tests/.artifacts site-offline site-offline.zip .audit
 	rm -rf docs/topics docs/essays docs/kb.json docs/index.md docs/trends.md docs/strategies.md docs/risks.md docs/glossary.md docs/matrix.md docs/map.md docs/curator-report.md
