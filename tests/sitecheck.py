@@ -5,7 +5,6 @@ Used by the integration tests; kept separate so the browser tests can reuse it.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -13,23 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from conftest import ROOT
+from conftest import _sitetools
 
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "seeds", "scripts")
-GENERATED = ("topics", "essays", "index.md", "trends.md", "strategies.md", "risks.md", "glossary.md", "matrix.md",
-             "map.md", "curator-report.md", "kb.json")
-
-
-def copy_project(target: Path) -> Path:
-    """The project's sources, without anything generated, in ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", *GENERATED))
-        else:
-            shutil.copy2(source, target / part)
-    return target
+# one definition of "the project's sources, nothing generated", shared with the scripts
+copy_project = _sitetools().copy_project
 
 
 def build(project: Path, site: str = "site") -> subprocess.CompletedProcess[str]:
