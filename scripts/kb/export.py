@@ -6,9 +6,9 @@ The format is documented in docs/export.md and checked against
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from .escape import json_text
 from .models import KnowledgeBase
 
 FORMAT_VERSION = 1
@@ -79,4 +79,4 @@ def to_dict(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def to_json(kb: KnowledgeBase) -> str:
-    return json.dumps(to_dict(kb), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return json_text(to_dict(kb))

@@ -15,7 +15,6 @@ Essay text is always escaped: whatever an essay contains is shown as text.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .escape import front_matter as front_matter_text
+from .escape import html_attribute, markdown_text
 from .glossary import GlossaryMatcher, build_glossary_matcher
 from .models import CATEGORIES, Evidence, KnowledgeBase, Topic, TopicReport
 from .report import curator_report
@@ -40,43 +41,14 @@ SECTION_PAGES = {"trend": "trends.md", "strategy": "strategies.md", "risk": "ris
 LABEL_NAMES = {"trend": "Trend", "strategy": "Strategy", "risk": "Risk", "context": "Context"}
 
 
-# --- escaping -------------------------------------------------------------------
+# --- escaping: scripts/kb/escape.py holds one function per target --------------------
 
-# Characters Python-Markdown (with the tables extension) lets a backslash escape.
-# A backslash before any other character would be shown, so only these.
-_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
-_BLOCK_START = re.compile(r"^(\s*)(#|\+|-|\d+(?=[.)]))")
-
-
-def escape_md(text: str) -> str:
-    """Text -> Markdown that renders as exactly that text, nothing executed or linked."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    # a paragraph that starts like a heading or a list item must stay a paragraph
-    match = _BLOCK_START.match(text)
-    if match:
-        cut = match.end() if match.group(2)[0].isdigit() else match.start(2)
-        text = text[:cut] + "\\" + text[cut:]
-    return text
-
-
-def escape_attr(text: str) -> str:
-    return html.escape(" ".join(text.split()), quote=True)
-
-
-# Themes put a page's title and description into HTML attributes without
-# escaping them (MkDocs' Jinja has autoescape off), so those two values must
-# be safe by themselves: angle brackets and double quotes become look-alikes.
-_META_SAFE = str.maketrans({"<": "‹", ">": "›", '"': "”"})
-
-
-def meta_text(text: str) -> str:
-    text = re.sub(r'"([^"]*)"', r"“\1”", " ".join(text.split()))  # "small" -> “small”
-    return text.translate(_META_SAFE)
+escape_md = markdown_text
+escape_attr = html_attribute
 
 
 def front_matter(data: dict[str, Any]) -> str:
-    data = {k: meta_text(v) if k in ("title", "description") and isinstance(v, str) else v for k, v in data.items()}
+    data = {k: front_matter_text(v) if k in ("title", "description") and isinstance(v, str) else v for k, v in data.items()}
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000) + "---\n"
 
 

@@ -9,8 +9,8 @@ column, topics are ordered to sit near the topics they connect to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
+from .escape import svg_text
 from .models import KnowledgeBase, Topic
 
 COLUMNS = ("trend", "risk", "strategy")
@@ -105,10 +105,10 @@ def topic_map_svg(kb: KnowledgeBase, url_for: dict[str, str]) -> str:
         x, y = position[t.id]
         lines = _label_lines(t.title)
         first_y = y + NODE_H / 2 + 5 - (len(lines) - 1) * 8
-        text = "".join(f'<tspan x="{x + NODE_W / 2}" y="{first_y + i * 16}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+        text = "".join(f'<tspan x="{x + NODE_W / 2}" y="{first_y + i * 16}">{svg_text(line)}</tspan>' for i, line in enumerate(lines))
         parts.append(
-            f'<a href="{escape(url_for[t.id])}" class="map-node map-{t.category}">'
-            f"<title>{escape(t.title)} ({t.category})</title>"
+            f'<a href="{svg_text(url_for[t.id])}" class="map-node map-{t.category}">'
+            f"<title>{svg_text(t.title)} ({t.category})</title>"
             f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" fill="{FILL[t.category]}" stroke="{STROKE[t.category]}"/>'
             f'<text text-anchor="middle">{text}</text></a>'
         )
