@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from .escape import front_matter as front_matter_text
 from .escape import html_attribute, markdown_text
@@ -43,22 +44,38 @@ LABEL_NAMES = {"trend": "Trend", "strategy": "Strategy", "risk": "Risk", "contex
 
 # --- escaping: scripts/kb/escape.py holds one function per target --------------------
 
-escape_md = markdown_text
-escape_attr = html_attribute
+# Templates escape every value for Markdown by default (``_finalize``): a
+# value that is already Markdown must say so by being ``Markup``. So a new
+# field in a template is text unless a renderer made it Markdown on purpose.
 
 
-def front_matter(data: dict[str, Any]) -> str:
+def escape_md(text: str) -> Markup:
+    """Text as Markdown that shows exactly that text (already-made Markdown passes through)."""
+    return text if isinstance(text, Markup) else Markup(markdown_text(text))
+
+
+def escape_attr(text: str) -> Markup:
+    return Markup(html_attribute(text))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return markdown_text(value)
+
+
+def front_matter(data: dict[str, Any]) -> Markup:
     data = {k: front_matter_text(v) if k in ("title", "description") and isinstance(v, str) else v for k, v in data.items()}
-    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000) + "---\n"
+    return Markup("---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000) + "---\n")
 
 
 # --- links ---------------------------------------------------------------------------
 
 
-def link(from_page: str, to_page: str, anchor: str = "") -> str:
+def link(from_page: str, to_page: str, anchor: str = "") -> Markup:
     """A relative link between two pages' Markdown files, as MkDocs expects."""
     target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
-    return target + (f"#{anchor}" if anchor else "")
+    return Markup(target + (f"#{anchor}" if anchor else ""))  # built from slugs: nothing to escape
 
 
 def topic_path(topic_id: str) -> str:
@@ -79,7 +96,7 @@ class InlineRenderer:
     glossary: GlossaryMatcher
     topics: TopicMatcher
 
-    def text(self, text: str) -> str:
+    def text(self, text: str) -> Markup:
         """Escaped text with glossary terms explained on hover."""
         out, last = [], 0
         for use in self.glossary.uses(text):
@@ -92,9 +109,9 @@ class InlineRenderer:
             out.append(f'<abbr title="{escape_attr(title)}">{escape_md(use.shown)}</abbr>')
             last = use.end
         out.append(escape_md(text[last:]))
-        return "".join(out)
+        return Markup("".join(out))
 
-    def linked(self, text: str, page: str, done: set[str]) -> str:
+    def linked(self, text: str, page: str, done: set[str]) -> Markup:
         """Like ``text``, and the first mention of each topic not in ``done`` links to its page."""
         out, last = [], 0
         for mention in self.topics.mentions(text):
@@ -106,7 +123,7 @@ class InlineRenderer:
             out.append(f"[{self.text(text[mention.start : mention.end])}]({link(page, topic_path(target))})")
             last = mention.end
         out.append(self.text(text[last:]))
-        return "".join(out)
+        return Markup("".join(out))
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -158,7 +175,8 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=False,  # Markdown, not HTML: text is escaped explicitly with escape_md
+        autoescape=False,  # Markdown, not HTML: _finalize escapes for Markdown instead
+        finalize=_finalize,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -303,7 +321,7 @@ class _Context:
             "section_url": link(page, SECTION_PAGES[topic.category]),
             "section_title": SECTION_TITLES[topic.category],
             "summary": self.inline.text(topic.summary),
-            "synonyms": ", ".join(escape_md(s) for s in topic.synonyms),
+            "synonyms": Markup(", ").join(escape_md(s) for s in topic.synonyms),
             "highlights": [self._quote(e, page) for e in report.highlights],
             "quotes": [self._quote(e, page) for e in report.evidence[:QUOTES_PER_TOPIC]],
             "more_quotes": max(0, len(report.evidence) - QUOTES_PER_TOPIC),
@@ -412,7 +430,7 @@ class _Context:
                 "answers": [{"title": escape_md(x.title), "url": link(page, topic_path(x.id))} for x in answers],
                 "related": [{"title": escape_md(x.title), "url": link(page, topic_path(x.id))} for x in related],
             })
-        return {"svg": topic_map_svg(self.kb, urls), "words": words,
+        return {"svg": Markup(topic_map_svg(self.kb, urls)), "words": words,
                 "description": "A map of the trends, risks and strategies and how they connect."}
 
     def report(self) -> dict[str, Any]:
@@ -433,6 +451,6 @@ class _Context:
 
     def glossary(self) -> dict[str, Any]:
         terms = [{"term": escape_md(t.term), "anchor": re.sub(r"[^a-z0-9]+", "-", t.term.lower()).strip("-"),
-                  "variants": ", ".join(f"“{escape_md(v)}”" for v in t.variants),
+                  "variants": Markup(", ").join(Markup(f"“{escape_md(v)}”") for v in t.variants),
                   "definition": escape_md(t.definition), "normalise": t.normalise} for t in self.kb.glossary]
         return {"terms": terms, "description": "Terms used in the essays, explained: machine-translated phrases, slang and abbreviations."}
