@@ -7,14 +7,19 @@ in a YAML file becomes a ``SeedError`` naming the file, the line and a fix.
 from __future__ import annotations
 
 import difflib
+import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .topics import compile_editor_pattern
 from .errors import SeedError
+from .invisible import remove_invisible
 from .models import CATEGORIES, LABELS, Cue, Curation, EssayMeta, GlossaryTerm, SeedFile, Topic
 
 ESSAY_SUFFIXES = (".txt", ".md")
@@ -26,6 +31,15 @@ OVERRIDES_FILE = "overrides.yml"
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+# Size limits, far above any real file (the longest of 2,327 Wikinews articles
+# is 42 KB; a 100,000-word essay is about 600 KB), and low enough that one
+# file cannot exhaust memory.
+MAX_ESSAY_BYTES = 8 * 1024 * 1024
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_ID_CHARS = 64  # a topic id is a file name and an address
+MAX_TITLE_CHARS = 120  # a topic title or glossary term is a heading
+MAX_PATTERN_CHARS = 300
+
 
 # --- essays ---------------------------------------------------------------------
 
@@ -33,22 +47,79 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def find_essays(seeds_dir: Path) -> tuple[SeedFile, ...]:
     """Every ``.txt`` and ``.md`` file in the seeds folder, sorted by name.
 
-    YAML files, hidden files and anything else are not essays.
+    YAML files, hidden files and anything else are not essays. Anything named
+    like an essay that is not a regular file (a symbolic link, a FIFO, a
+    device, a socket, a folder) stops the build: see ``read_seed_file``.
     """
-    if not seeds_dir.is_dir():
-        raise SeedError(seeds_dir, "the seeds folder does not exist", fix="create it and put essays in it")
+    check_seeds_folder(seeds_dir)
     files = []
     for path in sorted(seeds_dir.iterdir()):
-        if path.name.startswith(".") or path.suffix.lower() not in ESSAY_SUFFIXES or not path.is_file():
+        if path.name.startswith(".") or path.suffix.lower() not in ESSAY_SUFFIXES:
             continue
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise SeedError(path, f"cannot be read: {error.strerror}", fix="check the file's permissions") from error
+        raw = read_seed_file(path, MAX_ESSAY_BYTES)
+        assert raw is not None  # it was just listed; a file removed meanwhile is an OSError above
         files.append(SeedFile(name=path.name, raw=raw))
     if not files:
         raise SeedError(seeds_dir, "holds no essays", fix="add at least one .txt or .md file")
     return tuple(files)
+
+
+def check_seeds_folder(seeds_dir: Path) -> None:
+    """The seeds folder must be a real folder: a link could point anywhere on the machine."""
+    try:
+        mode = os.lstat(seeds_dir).st_mode
+    except FileNotFoundError:
+        raise SeedError(seeds_dir, "the seeds folder does not exist", fix="create it and put essays in it") from None
+    if stat.S_ISLNK(mode):
+        raise SeedError(seeds_dir, "the seeds folder is a symbolic link; only a real folder is read",
+                        fix="replace the link with the folder itself")
+    if not stat.S_ISDIR(mode):
+        raise SeedError(seeds_dir, "is not a folder", fix="make seeds/ a folder of essays and YAML files")
+
+
+def read_seed_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file in seeds/, or None if there is no such file.
+
+    Essays and YAML may come from strangers, and git stores symbolic links:
+    a link named ``essay.txt`` could publish ``/etc/passwd``. So only regular
+    files are read, never followed links, FIFOs (which would hang the build),
+    devices (``/dev/urandom`` never ends) or sockets, and never more than
+    ``limit`` bytes.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise SeedError(path, f"cannot be read: {error.strerror}", fix="check the file's permissions") from error
+    if stat.S_ISLNK(mode):
+        raise SeedError(path, "is a symbolic link; only regular files in seeds/ are read",
+                        fix="replace the link with a copy of the file it points to")
+    if not stat.S_ISREG(mode):
+        raise SeedError(path, f"is not a regular file (it is {_file_kind(mode)}); only regular files in seeds/ are read",
+                        fix="remove it from seeds/ or replace it with a regular file")
+    try:
+        # O_NOFOLLOW and O_NONBLOCK: if the file was swapped for a link or a FIFO
+        # since lstat, opening fails or returns at once instead of following or hanging
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise SeedError(path, f"cannot be read: {error.strerror}", fix="check the file's permissions (it must be readable)") from error
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise SeedError(path, "is not a regular file; only regular files in seeds/ are read", fix="remove it from seeds/")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise SeedError(path, f"is larger than the limit of {limit // (1024 * 1024)} MB for this kind of file",
+                        fix="split it into smaller files, or check that it is the file you meant")
+    return raw
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def essay_stem(name: str) -> str:
@@ -76,13 +147,28 @@ class YamlDoc:
 
 
 def read_yaml(path: Path) -> YamlDoc:
-    """Parse a YAML file, keeping the line of every key and list item."""
+    """Parse a required YAML file, keeping the line of every key and list item."""
+    doc = read_optional_yaml(path)
+    if doc is None:
+        raise SeedError(path, "is missing", fix=f"restore {path.name} in seeds/ (it is part of the curated knowledge)")
+    return doc
+
+
+def read_optional_yaml(path: Path) -> YamlDoc | None:
+    """Like ``read_yaml``, or None when the file does not exist."""
+    raw = read_seed_file(path, MAX_YAML_BYTES)
+    if raw is None:
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SeedError(path, "is not UTF-8 text", fix="save it as UTF-8") from error
+    _refuse_deep_nesting(path, text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _refuse_aliases(path, text)
+        node = yaml.compose(text, Loader=_LOADER)
+        lines: dict[tuple, int] = {}
+        data = _NodeReader(path, lines).read(node, ()) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise SeedError(
@@ -91,9 +177,59 @@ def read_yaml(path: Path) -> YamlDoc:
             line=mark.line + 1 if mark else None,
             fix="check the indentation (spaces, not tabs) and put quotes around text that contains ': ' or starts with a special character",
         ) from error
-    lines: dict[tuple, int] = {}
-    data = _NodeReader(path, lines).read(node, ()) if node is not None else None
+    except RecursionError:
+        raise SeedError(path, "is nested too deeply to be curated data", fix="write lists and mappings at most a few levels deep") from None
     return YamlDoc(path=path, data=data, lines=lines)
+
+
+# libyaml's parser when PyYAML was built with it (it is, from PyPI): ten times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_NESTING = 40  # curated files nest four or five levels
+_INDENT = re.compile(r"^( *)\S", re.MULTILINE)
+
+
+def _refuse_deep_nesting(path: Path, text: str) -> None:
+    """Refuse nesting no curated file needs, before a parser spends minutes on it.
+
+    Parsers slow down with the square of the depth: 50,000 nested ``[`` take
+    minutes. Flow brackets are counted outside quotes and comments; block
+    nesting is bounded by how far a line is indented.
+    """
+    deepest = max((len(m.group(1)) for m in _INDENT.finditer(text)), default=0)
+    if deepest > 2 * MAX_NESTING * 4:
+        line = text.count("\n", 0, next(m.start() for m in _INDENT.finditer(text) if len(m.group(1)) == deepest)) + 1
+        raise SeedError(path, f"is nested too deeply (a line indented by {deepest} spaces)", line=line,
+                        fix="write lists and mappings at most a few levels deep")
+    depth, quote, line = 0, "", 1
+    for i, char in enumerate(text):
+        if char == "\n":
+            line += 1
+            if quote == "#":
+                quote = ""
+        elif quote:
+            if char == quote and quote != "#":
+                quote = ""
+        elif char in "'\"" and (i == 0 or text[i - 1] in " \t\n[{,:-"):
+            quote = char
+        elif char == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            quote = "#"
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise SeedError(path, f"is nested too deeply (more than {MAX_NESTING} levels of brackets)", line=line,
+                                fix="write lists and mappings at most a few levels deep")
+        elif char in "]}":
+            depth = max(0, depth - 1)
+
+
+def _refuse_aliases(path: Path, text: str) -> None:
+    """Anchors and aliases (``&a``, ``*a``) are refused: a few lines of them can
+    stand for a billion values (the "billion laughs"), and curated data never
+    needs them."""
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise SeedError(path, "uses YAML anchors or aliases (&name, *name), which are not allowed here",
+                            line=event.start_mark.line + 1, fix="write the value out in full where it is used")
 
 
 class _NodeReader:
@@ -101,12 +237,13 @@ class _NodeReader:
 
     PyYAML silently keeps the last of two equal keys; an editor who pasted a
     topic twice deserves to hear about it, so duplicates are errors here.
+    Keys are kept as written: ``010`` is the essay file 010.txt, not octal 8.
     """
 
     def __init__(self, path: Path, lines: dict[tuple, int]) -> None:
         self.path = path
         self.lines = lines
-        self.constructor = yaml.SafeLoader("")
+        self.constructor = yaml.SafeLoader("")  # constructs one scalar at a time
 
     def read(self, node: yaml.Node, where: tuple) -> Any:
         self.lines[where] = node.start_mark.line + 1
@@ -114,15 +251,19 @@ class _NodeReader:
             return self._mapping(node, where)
         if isinstance(node, yaml.SequenceNode):
             return [self.read(item, where + (i,)) for i, item in enumerate(node.value)]
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            raise SeedError(self.path, f"holds a value YAML cannot read safely ({node.tag})", line=node.start_mark.line + 1,
+                            fix="write plain text, numbers, lists and mappings only (no '!!' tags)") from error
 
     def _mapping(self, node: yaml.MappingNode, where: tuple) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 raise SeedError(self.path, "a key must be plain text", line=line)
-            key = str(self.constructor.construct_object(key_node))
+            key = str(key_node.value)
             if key in result:
                 raise SeedError(self.path, f"the key '{key}' appears twice", line=line, fix="keep one of them")
             result[key] = self.read(value_node, where + (key,))
@@ -160,8 +301,14 @@ def _check_keys(doc: YamlDoc, entry: dict, where: tuple, allowed: tuple[str, ...
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys are {', '.join(allowed)}"
             raise doc.error(where + (key,), f"{what}: unknown key '{key}'", fix=hint)
     for key in required:
-        if key not in entry or entry[key] in (None, "", []):
+        value = entry.get(key)
+        if value is None or value == [] or (isinstance(value, str) and not _clean(value)):
             raise doc.error(where, f"{what}: '{key}' is missing or empty", fix=f"add '{key}: ...'")
+
+
+def _clean(text: str) -> str:
+    """A curated value as the site shows it: invisible characters gone, white space folded."""
+    return " ".join(remove_invisible(text).split())
 
 
 def _text(doc: YamlDoc, entry: dict, key: str, where: tuple, what: str) -> str | None:
@@ -172,7 +319,7 @@ def _text(doc: YamlDoc, entry: dict, key: str, where: tuple, what: str) -> str |
         return str(value)  # a bare year like 2017 is fine as a date
     if not isinstance(value, str):
         raise doc.error(where + (key,), f"{what}: '{key}' must be text, not {_kind(value)}", fix="put the text in quotes")
-    return " ".join(value.split())
+    return _clean(value)
 
 
 def _texts(doc: YamlDoc, entry: dict, key: str, where: tuple, what: str) -> tuple[str, ...]:
@@ -184,12 +331,32 @@ def _texts(doc: YamlDoc, entry: dict, key: str, where: tuple, what: str) -> tupl
     for i, item in enumerate(items):
         if not isinstance(item, (str, int, float)) or isinstance(item, bool) or str(item).strip() == "":
             raise doc.error(where + (key, i), f"{what}: every item of '{key}' must be text", fix="put the item in quotes")
-        out.append(" ".join(str(item).split()))
+        text = _clean(str(item))
+        if not text:
+            raise doc.error(where + (key, i), f"{what}: an item of '{key}' is empty", fix="remove it")
+        out.append(text)
     return tuple(out)
 
 
+def _number(doc: YamlDoc, value: Any, where: tuple, what: str) -> float:
+    """A finite number: ``.inf`` and ``.nan`` are valid YAML but no weight or threshold."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise doc.error(where, f"{what} must be a number", fix="write a number such as 1 or 0.5")
+    if not math.isfinite(value):
+        raise doc.error(where, f"{what} must be a finite number, not {value}", fix="write a number such as 1 or 0.5")
+    return float(value)
+
+
+def _short(doc: YamlDoc, text: str, where: tuple, what: str, limit: int = 0) -> str:
+    limit = limit or MAX_TITLE_CHARS
+    if len(text) > limit:
+        raise doc.error(where, f"{what}: it is {len(text)} characters long; at most {limit} characters fit a heading",
+                        fix="shorten it; put the detail in the summary or definition")
+    return text
+
+
 def _optional(path: Path) -> YamlDoc | None:
-    return read_yaml(path) if path.is_file() else None
+    return read_optional_yaml(path)
 
 
 # --- the curated files ------------------------------------------------------------------------
@@ -212,6 +379,9 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
         what = f"topic '{entry.get('id', i + 1)}'"
         _check_keys(doc, entry, where, TOPIC_KEYS, ("id", "title", "category", "synonyms", "summary"), what)
         topic_id = str(entry["id"])
+        if len(topic_id) > MAX_ID_CHARS:
+            raise doc.error(where + ("id",), f"{what[:40]}…: the id is longer than {MAX_ID_CHARS} characters",
+                            fix="use a short id of a few words, such as 'price-war'")
         if not SLUG.match(topic_id):
             raise doc.error(where + ("id",), f"{what}: the id must be lowercase letters, digits and dashes", fix=f"use '{_slugify(topic_id)}'")
         if topic_id in seen:
@@ -220,15 +390,19 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
         category = entry["category"]
         if category not in CATEGORIES:
             raise doc.error(where + ("category",), f"{what}: category '{category}' is not one of {', '.join(CATEGORIES)}")
-        for pattern in _texts(doc, entry, "also_match", where, what):
+        for n, pattern in enumerate(_texts(doc, entry, "also_match", where, what)):
+            if len(pattern) > MAX_PATTERN_CHARS:
+                raise doc.error(where + ("also_match", n), f"{what}: a pattern is longer than {MAX_PATTERN_CHARS} characters",
+                                fix="split it into several shorter patterns")
             try:
-                re.compile(pattern)
-            except re.error as error:
-                raise doc.error(where + ("also_match",), f"{what}: '{pattern}' is not a valid regular expression: {error}") from error
+                compile_editor_pattern(pattern)
+            except ValueError as error:
+                raise doc.error(where + ("also_match", n), f"{what}: '{pattern}' cannot be used as a pattern: {error}",
+                                fix="write a simpler pattern, or add the phrase to 'synonyms'") from None
         topics.append(
             Topic(
                 id=topic_id,
-                title=_text(doc, entry, "title", where, what) or "",
+                title=_short(doc, _text(doc, entry, "title", where, what) or "", where + ("title",), f"{what}: the title"),
                 category=category,
                 synonyms=_texts(doc, entry, "synonyms", where, what),
                 summary=_text(doc, entry, "summary", where, what) or "",
@@ -239,6 +413,19 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
         )
     _check_references(doc, topics)
     return tuple(topics)
+
+
+def topic_warnings(path: Path, topics: tuple[Topic, ...]) -> tuple[str, ...]:
+    """Two topics with the same title: readers could not tell their pages apart."""
+    seen: dict[str, str] = {}
+    warnings = []
+    for topic in topics:
+        key = topic.title.casefold()
+        if key in seen:
+            warnings.append(str(SeedError(path, f"topics '{seen[key]}' and '{topic.id}' have the same title '{topic.title}'",
+                                          fix="give each topic a title of its own")))
+        seen.setdefault(key, topic.id)
+    return tuple(warnings)
 
 
 def _check_references(doc: YamlDoc, topics: list[Topic]) -> None:
@@ -275,7 +462,7 @@ def load_glossary(path: Path) -> tuple[GlossaryTerm, ...]:
         entry = _require_mapping(doc, raw, where, f"term number {i + 1}")
         what = f"term '{entry.get('term', i + 1)}'"
         _check_keys(doc, entry, where, GLOSSARY_KEYS, ("term", "definition"), what)
-        term = _text(doc, entry, "term", where, what) or ""
+        term = _short(doc, _text(doc, entry, "term", where, what) or "", where + ("term",), f"{what}: the term")
         if term.lower() in seen:
             raise doc.error(where + ("term",), f"{what} is defined twice", fix="merge the two entries")
         seen.add(term.lower())
@@ -314,6 +501,8 @@ def load_essay_meta(path: Path, stems: set[str], topic_ids: set[str] | None = No
                 raise doc.error(where + ("announces",), f"{what}: '{topic_id}' is not a topic id in topics.yml",
                                 fix=f"did you mean '{close[0]}'?" if close else "use ids from topics.yml")
         fields = {key: _text(doc, entry, key, where, what) for key in ESSAY_KEYS if key != "announces"}
+        if fields["title"]:
+            _short(doc, fields["title"], where + ("title",), f"{what}: the title")
         out.append((stem, EssayMeta(**fields, announces=announces)))
     return tuple(sorted(out))
 
@@ -323,9 +512,7 @@ def load_cues(path: Path) -> tuple[tuple[Cue, ...], float]:
     doc = read_yaml(path)
     root = _require_mapping(doc, doc.data, (), "the file")
     _check_keys(doc, root, (), ("threshold", "labels"), ("labels",), "the file")
-    threshold = root.get("threshold", 1.0)
-    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool):
-        raise doc.error(("threshold",), "'threshold' must be a number")
+    threshold = _number(doc, root.get("threshold", 1.0), ("threshold",), "'threshold'")
     labels = _require_mapping(doc, root["labels"], ("labels",), "'labels'")
     cues = []
     for label, entries in labels.items():
@@ -336,9 +523,7 @@ def load_cues(path: Path) -> tuple[tuple[Cue, ...], float]:
             entry = _require_mapping(doc, raw, where, f"cue number {i + 1} of '{label}'")
             what = f"cue '{entry.get('cue', i + 1)}'"
             _check_keys(doc, entry, where, ("cue", "weight"), ("cue", "weight"), what)
-            weight = entry["weight"]
-            if not isinstance(weight, (int, float)) or isinstance(weight, bool):
-                raise doc.error(where + ("weight",), f"{what}: 'weight' must be a number")
+            weight = _number(doc, entry["weight"], where + ("weight",), f"{what}: 'weight'")
             phrase = " ".join(str(entry["cue"]).split())
             cues.append(Cue(label=label, pattern=cue_pattern(phrase), weight=float(weight), name=phrase))
     return tuple(cues), float(threshold)
@@ -375,6 +560,7 @@ def load_curation(seeds_dir: Path, stems: set[str]) -> Curation:
     cues, threshold = load_cues(seeds_dir / CUES_FILE)
     topics = load_topics(seeds_dir / TOPICS_FILE)
     return Curation(
+        warnings=topic_warnings(seeds_dir / TOPICS_FILE, topics),
         topics=topics,
         glossary=load_glossary(seeds_dir / GLOSSARY_FILE),
         cues=cues,

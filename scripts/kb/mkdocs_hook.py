@@ -33,11 +33,17 @@ def on_pre_build(config: MkDocsConfig) -> None:
         kb = build_knowledge_base(seeds)
     except SeedError as error:
         raise PluginError(f"Cannot build the knowledge base: {error}") from error
+    for warning in kb.warnings:
+        log.warning(warning)  # under --strict, MkDocs stops the build after this
     site = SiteInfo(name=config.site_name, description=config.site_description or "",
                     directory_urls=config.use_directory_urls)
     pages = render_site(kb, site)
     pages["kb.json"] = to_json(kb)
-    changed = write_pages(Path(config.docs_dir), pages)
+    try:
+        changed = write_pages(Path(config.docs_dir), pages)
+    except OSError as error:
+        raise PluginError(f"Cannot write the generated pages: {error.filename}: {error.strerror} "
+                          f"(fix: make {config.docs_dir} writable)") from error
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in kb.timings)
     log.info(f"Knowledge base: {len(kb.essays)} essays, {len(kb.topics)} topics, {len(changed)} pages changed "
              f"in {time.perf_counter() - start:.2f}s ({timings}, then render and write)")

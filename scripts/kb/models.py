@@ -82,6 +82,7 @@ class Curation:
     essays: tuple[tuple[str, EssayMeta], ...]  # (file stem, metadata), sorted
     overrides: tuple[tuple[str, Label], ...] = ()  # (sentence text, label): curation only
     threshold: float = 1.0  # minimum cue score for a non-context label
+    warnings: tuple[str, ...] = ()  # problems worth fixing that do not stop a build by themselves
 
     def meta_for(self, stem: str) -> EssayMeta | None:
         return dict(self.essays).get(stem)
@@ -201,6 +202,7 @@ class KnowledgeBase:
     glossary: tuple[GlossaryTerm, ...]
     matrix: tuple[MatrixCell, ...] = ()
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    warnings: tuple[str, ...] = ()  # from the curated YAML: the build log shows them
 
     def topic(self, topic_id: str) -> TopicReport:
         for report in self.topics:

@@ -38,11 +38,13 @@ from .models import (
 )
 from .relate import cooccurrence, essay_relations, risk_strategy_matrix, topic_relations
 from .sentences import split_sentences
-from .summarise import essay_summary, highlights, is_garbled, rank_evidence, word_count
+from .slugs import slugify as make_slug
+from .summarise import shorten, essay_summary, highlights, is_garbled, rank_evidence, word_count
 from .topics import TopicMatcher, build_matcher
 
 KEY_POINTS_PER_CATEGORY = 5
 TITLE_WORDS = 12
+TITLE_CHARS = 90
 
 
 @dataclass
@@ -85,7 +87,8 @@ def build_knowledge_base(seeds_dir: Path, use_overrides: bool = True) -> Knowled
     with timer("relate"):
         kb = relate_all(essays, curation)
     return KnowledgeBase(
-        essays=kb.essays, topics=kb.topics, glossary=kb.glossary, matrix=kb.matrix, timings=tuple(timer.stages)
+        essays=kb.essays, topics=kb.topics, glossary=kb.glossary, matrix=kb.matrix, timings=tuple(timer.stages),
+        warnings=curation.warnings,
     )
 
 
@@ -101,7 +104,7 @@ def _essay_ids(seeds_dir: Path, files: tuple[SeedFile, ...]) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "essay"
+    return make_slug(text, fallback="essay")
 
 
 def build_analysers(curation: Curation, use_overrides: bool = True) -> Analysers:
@@ -139,7 +142,7 @@ def analyse_essay(file: SeedFile, essay_id: str, text: CleanText, meta: EssayMet
             paragraphs.append(Paragraph(id=f"{essay_id}-p{p}", anchor=f"p{p}", sentences=sentences))
     all_sentences = tuple(s for p in paragraphs for s in p.sentences)
     meta = meta or EssayMeta()
-    title = meta.title or text.title or derive_title(all_sentences, file.name)
+    title = meta.title or (shorten(text.title, TITLE_CHARS) if text.title else None) or derive_title(all_sentences, file.name)
     return Essay(
         id=essay_id,
         source=file.name,
@@ -158,9 +161,10 @@ def analyse_essay(file: SeedFile, essay_id: str, text: CleanText, meta: EssayMet
 def derive_title(sentences: tuple[Sentence, ...], file_name: str) -> str:
     """No title anywhere: the first sentence, shortened at a word boundary."""
     if not sentences:
-        return load.essay_stem(file_name)
+        return shorten(load.essay_stem(file_name), TITLE_CHARS)
     words = sentences[0].text.rstrip(".!?;:").split()
-    return " ".join(words) if len(words) <= TITLE_WORDS else " ".join(words[:TITLE_WORDS]) + " …"
+    title = " ".join(words) if len(words) <= TITLE_WORDS else " ".join(words[:TITLE_WORDS]) + " …"
+    return shorten(title, TITLE_CHARS)
 
 
 # --- relate the whole collection -------------------------------------------------------

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import re2
 
 from .models import Topic
 
@@ -34,7 +37,7 @@ def _key(text: str) -> str:
 class TopicMatcher:
     pattern: re.Pattern[str] | None
     by_phrase: dict[str, tuple[str, ...]]  # normalised phrase -> topic ids
-    extra: tuple[tuple[str, re.Pattern[str]], ...]  # (topic id, also_match pattern)
+    extra: tuple[tuple[str, Any], ...]  # (topic id, also_match pattern compiled by RE2)
 
     def mentions(self, text: str) -> tuple[Mention, ...]:
         found: list[Mention] = []
@@ -53,6 +56,33 @@ class TopicMatcher:
         return tuple(sorted({t for m in self.mentions(text) for t in m.topic_ids}))
 
 
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # a bad pattern is reported once, as a SeedError
+    options.max_mem = 8 << 20  # a pattern that needs more than 8 MB is refused
+    return options
+
+
+def compile_editor_pattern(pattern: str) -> Any:
+    """An ``also_match`` pattern, compiled by RE2: matching time is linear in the text.
+
+    Python's ``re`` backtracks, so a pattern such as ``(\\w+\\s?)+$`` can take
+    hours on one sentence. RE2 never backtracks; it refuses the few features
+    that need it (look-around, back-references). Raises ``ValueError`` with a
+    reason an editor can act on.
+    """
+    try:
+        compiled = re2.compile(pattern, _re2_options())
+    except re2.error as error:
+        reason = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+        hint = " (look-behind, look-ahead and back-references are not supported)" if "perl operator" in reason or "escape sequence" in reason else ""
+        raise ValueError(f"{reason}{hint}") from None
+    if compiled.search("") is not None:
+        raise ValueError("it matches the empty text, so it would mark a mention everywhere")
+    return compiled
+
+
 def build_matcher(topics: tuple[Topic, ...]) -> TopicMatcher:
     by_phrase: dict[str, set[str]] = {}
     for topic in topics:
@@ -64,5 +94,5 @@ def build_matcher(topics: tuple[Topic, ...]) -> TopicMatcher:
         alternation = "|".join(phrase_pattern(p) for p in phrases)
         # a trailing plural is a mention too: "live broadcasts", "businesses"
         pattern = re.compile(rf"(?<!\w)(?P<phrase>{alternation})(?:e?s)?(?!\w)", re.IGNORECASE)
-    extra = tuple((t.id, re.compile(p, re.IGNORECASE)) for t in topics for p in t.also_match)
+    extra = tuple((t.id, compile_editor_pattern(p)) for t in topics for p in t.also_match)
     return TopicMatcher(pattern=pattern, by_phrase={k: tuple(sorted(v)) for k, v in by_phrase.items()}, extra=extra)
