@@ -19,6 +19,7 @@ import ftfy
 from charset_normalizer import from_bytes
 
 from .errors import SeedError
+from .invisible import remove_invisible
 from .models import CleanText
 from .sentences import SENTENCE_OPENERS
 
@@ -80,9 +81,44 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         raise SeedError(name, "holds only white space", fix="write the essay into it, or remove the file")
     text, encoding = _decode_bom(raw) or _decode_utf16_without_bom(raw) or _decode_plain(raw, name)
     _reject_non_text(text, name)
+    text = remove_invisible(text)
     if not text.strip():
         raise SeedError(name, "holds only white space", fix="write the essay into it, or remove the file")
-    return _fix_mojibake(text), encoding
+    return _fix_mojibake(_fix_gbk_read_as_latin1(text)), encoding
+
+
+# CJK ideographs, kana, hangul, and CJK and full-width punctuation
+CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+# A run of Latin-1 characters with at least a few above ASCII: what GBK bytes
+# look like when an editor opened them as Latin-1 (or cp1252) and saved as UTF-8.
+LATIN1_RUN = re.compile(r"[\x20-\xff\u20ac\u201a-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]{4,}")
+
+
+def _fix_gbk_read_as_latin1(text: str) -> str:
+    """Repair Chinese text that went GBK -> Latin-1 (or cp1252) -> UTF-8: "Ð¡¶øÃÀ" -> "小而美".
+
+    ftfy repairs UTF-8 read as Latin-1, not GBK. A run is repaired only when
+    its bytes are valid GB18030 and come out as mostly CJK, which real
+    accented Latin text ("déjà vu", "Ærø") never does.
+    """
+    if text.isascii():
+        return text
+    return LATIN1_RUN.sub(_repair_gbk_run, text)
+
+
+def _repair_gbk_run(found: re.Match[str]) -> str:
+    run = found.group(0)
+    high = sum(1 for c in run if ord(c) > 0x7F)
+    if high < 4 or high < 0.4 * len(run.replace(" ", "")):
+        return run
+    for legacy in ("latin-1", "cp1252"):
+        try:
+            repaired = run.encode(legacy).decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(CJK_CHAR.findall(repaired)) >= 0.6 * sum(1 for c in repaired if not c.isascii()) > 0:
+            return repaired
+    return run
 
 
 def _fix_mojibake(text: str) -> str:
@@ -120,7 +156,30 @@ def _decode_utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _decode_utf16_cjk(raw: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM holding CJK text: no NUL bytes, so the test above misses it.
+
+    Tried only on bytes that are not UTF-8. Accepted when nearly every
+    character is a CJK character, CJK punctuation, ASCII or white space; bytes
+    in another encoding decode as UTF-16 to rare characters and surrogates.
+    """
+    if len(raw) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        cjk = len(CJK_CHAR.findall(text))
+        common = cjk + sum(1 for c in text if c.isascii() and (c.isprintable() or c.isspace()))
+        if cjk >= 0.3 * len(text) and common >= 0.97 * len(text):
+            return text, encoding
+    return None
+
+
 def _decode_plain(raw: bytes, name: str) -> tuple[str, str]:
+    if b"\x00" in raw and (utf16 := _decode_utf16_cjk(raw)) is not None:
+        return utf16
     if b"\x00" in raw:
         raise SeedError(
             name,
@@ -131,7 +190,7 @@ def _decode_plain(raw: bytes, name: str) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    guessed = _guess_legacy(raw)
+    guessed = _decode_utf16_cjk(raw) or _guess_legacy(raw)
     if guessed is None:
         raise SeedError(
             name,
