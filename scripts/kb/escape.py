@@ -4,6 +4,7 @@ Essays, file names and curated YAML come from strangers. Every value that
 reaches a page goes through exactly one of these, chosen by where it lands:
 
     markdown_text   Markdown body text (rendered as exactly that text)
+    markdown_url    the address of a Markdown link
     html_attribute  a double-quoted HTML attribute in raw HTML (tooltips, links)
     front_matter    a page title or description, which the theme puts into
                     <title> and <meta> without escaping
@@ -20,6 +21,7 @@ import html
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 # Characters Python-Markdown (with the tables extension) lets a backslash escape.
 # A backslash before any other character would be shown, so only these.
@@ -43,6 +45,11 @@ def markdown_text(text: str) -> str:
         cut = match.end() if match.group(2)[0].isdigit() else match.start(2)
         text = text[:cut] + "\\" + text[cut:]
     return text
+
+
+def markdown_url(url: str) -> str:
+    """An address for a Markdown link's ``(...)``: characters that could end or break it are %-encoded."""
+    return quote(url, safe=":/?#@!$&'*+,;=%~-._")
 
 
 def _entity(char: str) -> str:

@@ -52,3 +52,31 @@ def build_glossary_matcher(terms: tuple[GlossaryTerm, ...]) -> GlossaryMatcher:
     alternation = "|".join(re.escape(s) for s in sorted(by_text, key=lambda s: (-len(s), s)))
     pattern = re.compile(rf"(?<![\w-])(?P<stem>{alternation})(?:e?s)?(?![\w-])")
     return GlossaryMatcher(pattern, by_text)
+
+
+# --- links inside a definition ------------------------------------------------------
+
+# An editor may write "[Wikipedia](https://...)" in a definition. It becomes a
+# real link on the glossary page; in a tooltip (an HTML attribute, plain text
+# only) it is just its words. Only web addresses and addresses inside the site
+# are links: "javascript:" and the like stay text.
+DEFINITION_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\(([^()\s]{1,500})\)")
+LINKABLE_URL = re.compile(r"^(?:https?://[^/\s]+|/|\.{1,2}/|#)", re.IGNORECASE)
+
+
+def definition_parts(definition: str) -> tuple[tuple[str, str | None], ...]:
+    """A definition as (text, address) pieces; address is None for plain text and unsafe links."""
+    parts: list[tuple[str, str | None]] = []
+    last = 0
+    for found in DEFINITION_LINK.finditer(definition):
+        parts.append((definition[last : found.start()], None))
+        words, url = found.group(1), found.group(2)
+        parts.append((words, url) if LINKABLE_URL.match(url) else (found.group(0), None))
+        last = found.end()
+    parts.append((definition[last:], None))
+    return tuple((text, url) for text, url in parts if text)
+
+
+def plain_definition(definition: str) -> str:
+    """The definition as a tooltip shows it: each link reduced to its words."""
+    return "".join(text for text, _ in definition_parts(definition))

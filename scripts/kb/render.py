@@ -26,9 +26,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .escape import front_matter as front_matter_text
-from .escape import html_attribute, markdown_text
-from .glossary import GlossaryMatcher, build_glossary_matcher
-from .models import CATEGORIES, Evidence, KnowledgeBase, Topic, TopicReport
+from .escape import html_attribute, markdown_text, markdown_url
+from .glossary import GlossaryMatcher, build_glossary_matcher, definition_parts, plain_definition
+from .models import CATEGORIES, Evidence, GlossaryTerm, KnowledgeBase, Topic, TopicReport
+from .slugs import unique_slugs
+from .summarise import shorten
 from .report import curator_report
 from .topicmap import edges, topic_map_svg
 from .topics import TopicMatcher, build_matcher
@@ -37,6 +39,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 ESSAYS_PER_PAGE = 100
 QUOTES_PER_TOPIC = 25  # a topic page stays the same size however many essays quote it
 ESSAYS_PER_TOPIC = 25
+QUOTE_CHARS = 400  # a longer sentence is quoted up to here, with "…"; the link leads to all of it
 SECTION_TITLES = {"trend": "Trends", "strategy": "Strategies", "risk": "Risks"}
 SECTION_PAGES = {"trend": "trends.md", "strategy": "strategies.md", "risk": "risks.md"}
 LABEL_NAMES = {"trend": "Trend", "strategy": "Strategy", "risk": "Risk", "context": "Context"}
@@ -101,7 +104,7 @@ class InlineRenderer:
         out, last = [], 0
         for use in self.glossary.uses(text):
             out.append(escape_md(text[last : use.start]))
-            title = use.term.definition
+            title = plain_definition(use.term.definition)
             if use.shown != use.original:
                 title = f"{use.term.term} (the essay writes “{use.original}”): {title}"
             else:
@@ -213,6 +216,19 @@ def first_tooltips_only(page: str) -> str:
     return _ABBR.sub(keep_first, page)
 
 
+def definition_markdown(definition: str) -> Markup:
+    """A glossary definition for its page: text escaped, an editor's web links as real links."""
+    return Markup("").join(
+        Markup(f"[{escape_md(text)}]({markdown_url(url)})") if url else escape_md(text)
+        for text, url in definition_parts(definition)
+    )
+
+
+def glossary_anchors(terms: tuple[GlossaryTerm, ...]) -> dict[str, str]:
+    """term -> its anchor on the glossary page: unique, never empty, readable where it can be."""
+    return unique_slugs([t.term for t in terms], fallback="term")
+
+
 def sentence_case(text: str) -> str:
     """Capitalise a sentence's first letter for display ("secondly, …" -> "Secondly, …").
 
@@ -294,7 +310,7 @@ class _Context:
 
     def _quote(self, item: Evidence, page: str) -> dict[str, Any]:
         return {
-            "text": self.inline.text(sentence_case(item.sentence.text)),
+            "text": self.inline.text(sentence_case(shorten(item.sentence.text, QUOTE_CHARS))),
             "url": link(page, essay_path(item.essay_id), item.anchor),
             "essay": escape_md(item.essay_title),
             "paragraph": item.anchor[1:],
@@ -365,7 +381,7 @@ class _Context:
             "summary": self.inline.text(essay.summary),
             "key_points": [
                 {"title": SECTION_TITLES[category], "points": [
-                    {"text": self.inline.text(sentence_case(s.text)), "anchor": s.id.rsplit("-s", 1)[0].rsplit("-", 1)[1],
+                    {"text": self.inline.text(sentence_case(shorten(s.text, QUOTE_CHARS))), "anchor": s.id.rsplit("-s", 1)[0].rsplit("-", 1)[1],
                      "cues": cue_names(s.cues)} for s in sentences]}
                 for category, sentences in report.key_points if sentences
             ],
@@ -440,7 +456,7 @@ class _Context:
         titles = self.essay_titles
         return {
             "r": report,
-            "unmatched": [{"text": self.inline.text(u.sentence.text), "essay": escape_md(titles[u.essay_id]),
+            "unmatched": [{"text": self.inline.text(shorten(u.sentence.text, QUOTE_CHARS)), "essay": escape_md(titles[u.essay_id]),
                            "paragraph": u.anchor[1:], "url": link(page, essay_path(u.essay_id), u.anchor),
                            "label": u.sentence.label} for u in report.unmatched],
             "phrases": [(escape_md(p), n) for p, n in report.candidate_phrases],
@@ -450,7 +466,8 @@ class _Context:
         }
 
     def glossary(self) -> dict[str, Any]:
-        terms = [{"term": escape_md(t.term), "anchor": re.sub(r"[^a-z0-9]+", "-", t.term.lower()).strip("-"),
+        anchors = glossary_anchors(self.kb.glossary)
+        terms = [{"term": escape_md(t.term), "anchor": anchors[t.term],
                   "variants": Markup(", ").join(Markup(f"“{escape_md(v)}”") for v in t.variants),
-                  "definition": escape_md(t.definition), "normalise": t.normalise} for t in self.kb.glossary]
+                  "definition": definition_markdown(t.definition), "normalise": t.normalise} for t in self.kb.glossary]
         return {"terms": terms, "description": "Terms used in the essays, explained: machine-translated phrases, slang and abbreviations."}

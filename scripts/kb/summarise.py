@@ -12,6 +12,7 @@ import re
 
 from .models import CATEGORIES, Evidence, Sentence, Topic
 
+MAX_SUMMARY_CHARS = 800  # 80 words are about 500 characters; one enormous "word" is not
 MAX_SUMMARY_WORDS = 80
 MIN_WORDS = 6
 MAX_WORDS = 45
@@ -95,8 +96,23 @@ def essay_summary(sentences: tuple[Sentence, ...]) -> str:
         # little to go on: the lead, which news and most essays open with, says what it is about
         take([s for s in sentences if _usable(s)][:1])
     if not chosen and sentences:
-        return _clip(sentences[0].text, MAX_SUMMARY_WORDS)
-    return " ".join(s.text for s in sorted(chosen, key=lambda s: order[s.id]))
+        return shorten(_clip(sentences[0].text, MAX_SUMMARY_WORDS), MAX_SUMMARY_CHARS)
+    return shorten(" ".join(s.text for s in sorted(chosen, key=lambda s: order[s.id])), MAX_SUMMARY_CHARS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary where there is one, ending in "…".
+
+    Keeps output proportional to input: one enormous sentence or word must
+    not be repeated whole on every page that quotes or names it.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= 0.7 * limit:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _clip(text: str, limit: int) -> str:
