@@ -8,33 +8,37 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from . import sitedir
 from .errors import SeedError, shown_path
 
 
 def build(config: Path, site_dir: Path, strict: bool = True) -> int:
     site_dir = site_dir.resolve()
-    work = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), "-d", str(work)]
-    if strict:
-        command.append("--strict")
-    result = subprocess.run(command, env=_build_env())
-    if result.returncode != 0:
-        shutil.rmtree(work, ignore_errors=True)
-        kept = f"the previous site in {shown_path(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
-        print(f"kb: the build failed; {kept}", file=sys.stderr)
-        return result.returncode
-    old = site_dir.with_name(site_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    work.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        with sitedir.build_lock(site_dir):
+            for name in sitedir.remove_debris(site_dir):
+                print(f"kb: removed {name}, left by an earlier build that did not finish", file=sys.stderr)
+            work = sitedir.new_work_dir(site_dir)
+            command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), "-d", str(work)]
+            if strict:
+                command.append("--strict")
+            result = subprocess.run(command, env=_build_env())
+            if result.returncode != 0:
+                sitedir.remove_tree(work)
+                kept = f"the previous site in {shown_path(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
+                print(f"kb: the build failed; {kept}", file=sys.stderr)
+                return result.returncode
+            sitedir.publish_modes(work)
+            warning = sitedir.swap_in(work, site_dir)
+    except sitedir.SiteDirError as error:
+        print(f"kb: {error}", file=sys.stderr)
+        return 1
+    if warning:
+        print(f"kb: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -70,6 +74,8 @@ def print_report(seeds_dir: Path) -> int:
     except SeedError as error:
         print(f"kb: {error}", file=sys.stderr)
         return 1
+    for warning in kb.warnings:
+        print(f"kb: warning: {warning}", file=sys.stderr)
     print(as_text(curator_report(kb), kb), end="")
     return 0
 

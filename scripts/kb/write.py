@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .sitedir import current_umask
+
 # Everything the pipeline owns under docs/: whole folders, and single files.
 GENERATED_DIRS = ("topics", "essays")
 
@@ -41,5 +43,7 @@ def write_if_changed(path: Path, text: str) -> bool:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+    # mkstemp makes 0600; a page is as readable as any file the user makes
+    os.chmod(tmp, 0o666 & ~current_umask())
     os.replace(tmp, path)
     return True
