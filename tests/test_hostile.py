@@ -235,7 +235,7 @@ def test_a_title_from_one_enormous_word_is_shortened(seeds_copy: Path) -> None:
 
 # --- the whole site, built from hostile values everywhere ----------------------------------------
 
-HOSTILE_NAME = "x` <img src=x onerror=alert(1)> `.txt"
+HOSTILE_NAME = "x` <img src=x onerror=alert(1)> `\u202e.txt"  # a bidi override in a file name too
 HOSTILE_ESSAY = (
     "Big sellers <script>alert(11)</script> crush small ones on price, and small sellers must build a brand. "
     "Live streaming grows; see [this](javascript:alert(12)) and <img src=x onerror=alert(13)>. "

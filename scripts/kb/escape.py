@@ -23,6 +23,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from .invisible import remove_invisible
+
 # Characters Python-Markdown (with the tables extension) lets a backslash escape.
 # A backslash before any other character would be shown, so only these.
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
@@ -36,7 +38,7 @@ def markdown_text(text: str) -> str:
     Line breaks are folded into spaces: a value is inline text, and a line
     starting with ``#`` or ``---`` inside it must not become a heading or a rule.
     """
-    text = _WHITESPACE.sub(" ", text)
+    text = _WHITESPACE.sub(" ", remove_invisible(text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     # a paragraph that starts like a heading or a list item must stay a paragraph
@@ -63,7 +65,7 @@ def html_attribute(text: str) -> str:
     into markup (brackets, backquote, backslash, ``*`` and ``_``)
     become character references too: an attribute can never grow a link.
     """
-    text = html.escape(" ".join(text.split()), quote=True)
+    text = html.escape(" ".join(remove_invisible(text).split()), quote=True)
     return _ATTR_MARKDOWN.sub(lambda m: _entity(m.group(0)), text)
 
 
@@ -78,13 +80,13 @@ _META_SAFE = str.maketrans({"<": "‹", ">": "›", '"': "”", "&": "＆"})
 
 def front_matter(text: str) -> str:
     """A title or description that stays text wherever a theme puts it unescaped."""
-    text = re.sub(r'"([^"]*)"', r"“\1”", " ".join(text.split()))  # "small" -> “small”
+    text = re.sub(r'"([^"]*)"', r"“\1”", " ".join(remove_invisible(text).split()))  # "small" -> “small”
     return text.translate(_META_SAFE)
 
 
 def svg_text(text: str) -> str:
     """Text or an attribute value inside inline SVG (which is XML)."""
-    return html.escape(text, quote=True)
+    return html.escape(remove_invisible(text), quote=True)
 
 
 def json_text(data: Any) -> str:
