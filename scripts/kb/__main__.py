@@ -7,17 +7,33 @@ succeeds, so a failed build never replaces the last good site.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import SeedError, shown_path
 
 
-def build(config: Path, site_dir: Path, strict: bool = True) -> int:
+LOCAL_SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default for site_url
+
+
+def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = False) -> int:
+    problem = site_url_problem(os.environ.get("SITE_URL"))
+    if problem and publish:
+        print(f"kb: REFUSING TO BUILD FOR PUBLISHING: {problem}.\n"
+              f"    Canonical links, og:url and the sitemap need the address the site is published at,\n"
+              f"    for example: make publish SITE_URL=https://example.org/kb/", file=sys.stderr)
+        return 2
+    if problem:
+        print(f"kb: WARNING: {problem}: canonical links, og:url and the sitemap point at "
+              f"{os.environ.get('SITE_URL') or LOCAL_SITE_URL}.\n"
+              f"    Fine to look at locally; do not publish this site (make publish checks the address).",
+              file=sys.stderr)
     site_dir = site_dir.resolve()
     work = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), "-d", str(work)]
@@ -38,6 +54,40 @@ def build(config: Path, site_dir: Path, strict: bool = True) -> int:
     return 0
 
 
+def site_url_problem(url: str | None) -> str | None:
+    """Why ``url`` cannot be the address a site is published at; None when it can be."""
+    if not url:
+        return "SITE_URL is not set"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"SITE_URL={url!r} is not an http(s) address"
+    host = parts.hostname
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        local = host == "localhost" or host.endswith(".localhost")
+    else:
+        local = address.is_loopback or address.is_unspecified
+    return f"SITE_URL={url!r} points at this machine" if local else None
+
+
+def write_nginx_conf(site_dir: Path, output: Path) -> int:
+    from .headers import PolicyError, header_rules, nginx_server_block, read_site
+
+    if not (site_dir / "index.html").is_file():
+        print(f"kb: {shown_path(site_dir)} holds no built site: run make build first", file=sys.stderr)
+        return 1
+    try:
+        text = nginx_server_block(header_rules(read_site(site_dir)))
+    except PolicyError as error:
+        print(f"kb: {error}", file=sys.stderr)
+        return 1
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"kb: wrote {shown_path(output)}")
+    return 0
+
+
 def _build_env() -> dict[str, str]:
     # The sitemap's dates come from SOURCE_DATE_EPOCH: fixed, so that two
     # builds of the same input are byte-identical.
@@ -53,11 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     b.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
     b.add_argument("--no-strict", action="store_true")
+    b.add_argument("--publish", action="store_true",
+                   help="refuse to build unless SITE_URL is the address the site is published at")
+    n = sub.add_parser("nginx-conf", help="write the nginx server block (security and cache headers) for a built site")
+    n.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
+    n.add_argument("-o", "--output", type=Path, default=Path("deploy/nginx.conf"))
     r = sub.add_parser("report", help="print the curator's report: unmatched sentences, candidate topics, thin topics")
     r.add_argument("--seeds-dir", type=Path, default=Path("seeds"))
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build(args.config_file, args.site_dir, strict=not args.no_strict)
+        return build(args.config_file, args.site_dir, strict=not args.no_strict, publish=args.publish)
+    if args.command == "nginx-conf":
+        return write_nginx_conf(args.site_dir, args.output)
     return print_report(args.seeds_dir)
 
 
