@@ -116,3 +116,24 @@ def test_the_workflow_asks_for_the_least_it_needs(workflow: dict) -> None:
     assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     checkout = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["persist-credentials"] is False
+
+
+# --- what search engines are told ---------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_curators_report_is_for_editors_not_search_engines(browser_site: Path) -> None:
+    import json
+    import re
+
+    sitemap = (browser_site / "sitemap.xml").read_text(encoding="utf-8")
+    listed = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    assert not [u for u in listed if "curator-report" in u]
+    noindex = '<meta name="robots" content="noindex">'
+    assert noindex in (browser_site / "curator-report" / "index.html").read_text(encoding="utf-8")
+    # every other page is listed, and none is hidden from search engines
+    kb = json.loads((browser_site / "kb.json").read_text(encoding="utf-8"))
+    for item in kb["essays"] + kb["topics"]:
+        assert any(u.endswith("/" + item["url"]) for u in listed), item["url"]
+    hidden = [p for p in browser_site.rglob("*.html") if noindex in p.read_text(encoding="utf-8")]
+    assert [p.relative_to(browser_site).as_posix() for p in hidden] == ["curator-report/index.html"]
