@@ -93,6 +93,26 @@ def test_an_inline_event_handler_stops_the_build_naming_the_page(tmp_path: Path)
         read_site(site)
 
 
+def test_a_script_in_the_content_stops_the_build_instead_of_being_allowed(tmp_path: Path) -> None:
+    """Content comes from essays and YAML: a script there is blocked by the policy, never hashed into it."""
+    article = '<article class="md-content__inner">{}</article>'
+    site = make_site(tmp_path / "a", {"index.html": page(body=article.format("<p>x</p><script>steal()</script>"))})
+    with pytest.raises(PolicyError, match=r"index\.html: an inline <script> in the page's content"):
+        read_site(site)
+    shouting = make_site(tmp_path / "b", {"index.html": page(body=article.format('<IMG SRC=x ONERROR="go()">'))})
+    with pytest.raises(PolicyError, match="onerror"):
+        read_site(shouting)
+
+
+def test_content_may_hold_data_blocks_styles_and_words_like_onion(tmp_path: Path) -> None:
+    article = ('<article><p>style = taste; onions = cheap</p><script type="application/ld+json">{}</script>'
+               '<svg><style>.a{fill:red}</style></svg></article>')
+    site = make_site(tmp_path, {"index.html": page("<script>var palette=1</script>", article)})
+    content = read_site(site)
+    assert content.scripts == {source_hash("var palette=1")}
+    assert content.styles == {source_hash(".a{fill:red}")} and content.style_attributes == frozenset()
+
+
 def test_fingerprinted_files_are_cached_for_a_year_and_nothing_else_is(tmp_path: Path) -> None:
     site = make_site(tmp_path, {"index.html": page()}, files=(
         "assets/javascripts/bundle.a5f9d56c.min.js", "assets/stylesheets/main.57a0d79d.min.css",

@@ -5,8 +5,9 @@ runs is only known once MkDocs has written the pages (Material puts small
 inline scripts in every page), so the policy is computed from the built site:
 
 - ``read_site``: what the built pages contain that a policy has to allow
-  (inline scripts and styles, style attributes, a Pagefind folder) and which
-  files carry a content hash in their name.
+  (the theme's inline scripts, inline styles, style attributes, a Pagefind
+  folder) and which files carry a content hash in their name. An inline
+  script or event handler in a page's content stops the build instead.
 - ``content_security_policy``: the Content-Security-Policy for that content.
 - ``header_rules``: the one definition: which headers go with which files.
 - ``netlify_headers`` and ``nginx_server_block``: those rules as a
@@ -71,17 +72,32 @@ def source_hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-class _InlineReader(HTMLParser):
-    """Collects the inline code of one page; refuses inline event handlers."""
+# Where a page's content (Markdown made from essays and YAML) sits in Material's page;
+# everything before and after it is the theme's shell.
+CONTENT_START, CONTENT_END = "<article", "</article>"
+# Raw-text elements end at the first </script> or </style>, as a browser's tokenizer ends them.
+RAW_TEXT = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+# What makes a piece of a page worth parsing whole: an attribute (or, in content, an element)
+# the policy cares about. Matched against the lower-cased piece: faster than IGNORECASE.
+ATTRIBUTE_CODE = re.compile(r"\s(?:style|on[a-z]+)\s*=")
+CONTENT_CODE = re.compile(r"<script|<style|\s(?:style|on[a-z]+)\s*=")
 
-    def __init__(self, page: str) -> None:
+
+class _InlineReader(HTMLParser):
+    """Collects style attributes (and, in content, inline styles); refuses event handlers.
+
+    In a page's content an inline script stops the build too: content comes
+    from essays and YAML, and a script there is either a template's mistake or
+    an injection, which the policy must block rather than allow by its hash.
+    """
+
+    def __init__(self, page: str, content: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.page = page
-        self.scripts: set[str] = set()
+        self.content = content
         self.styles: set[str] = set()
         self.style_attributes: set[str] = set()
-        self._open: str | None = None  # "script" or "style" while inside an inline one
-        self._text: list[str] = []
+        self._style: list[str] | None = None  # the text of an open <style> in content
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
@@ -90,20 +106,77 @@ class _InlineReader(HTMLParser):
                                   "Content-Security-Policy blocks (fix: attach the handler from a script file)")
             if name == "style" and value is not None:
                 self.style_attributes.add(value)
-        values = dict(attrs)
-        if tag == "script" and values.get("src") is None and (values.get("type") or "").lower() in SCRIPT_TYPES:
-            self._open, self._text = "script", []
-        elif tag == "style":
-            self._open, self._text = "style", []
+        if not self.content:
+            return
+        if tag == "script" and _executable(dict(attrs)):
+            raise PolicyError(f"{self.page}: an inline <script> in the page's content, which the "
+                              "Content-Security-Policy blocks (fix: move it to a file in docs/assets/ and "
+                              "list it under extra_javascript in mkdocs.yml)")
+        if tag == "style":
+            self._style = []
 
     def handle_data(self, data: str) -> None:
-        if self._open:
-            self._text.append(data)
+        if self._style is not None:
+            self._style.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == self._open:
-            (self.scripts if tag == "script" else self.styles).add("".join(self._text))
-            self._open = None
+        if tag == "style" and self._style is not None:
+            self.styles.add("".join(self._style))
+            self._style = None
+
+
+class _StartTag(HTMLParser):
+    """The attributes of one start tag."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.attributes: dict[str, str | None] = {}
+        self.feed(tag)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes = dict(attrs)
+
+
+def _executable(attributes: dict[str, str | None]) -> bool:
+    """An inline script the browser runs: no src, and a JavaScript type (not a JSON data block)."""
+    return attributes.get("src") is None and (attributes.get("type") or "").strip().lower() in SCRIPT_TYPES
+
+
+@dataclass
+class _PageCode:
+    scripts: set[str]
+    styles: set[str]
+    style_attributes: set[str]
+
+
+def _read_page(text: str, page: str) -> _PageCode:
+    """The inline code of one page.
+
+    The theme's shell always has inline scripts, found as a browser's
+    tokenizer finds them; a piece of the page is parsed whole only when it
+    may hold an attribute (or, in the content, an element) that matters, which
+    keeps reading a large site fast.
+    """
+    start, end = text.find(CONTENT_START), text.rfind(CONTENT_END)
+    if start < 0 or end < start:
+        start = end = len(text)
+    shell, content = text[:start] + text[end:], text[start:end]
+    code = _PageCode(set(), set(), set())
+    for match in RAW_TEXT.finditer(shell):
+        tag, body = match.group(1).lower(), match.group(3)
+        if tag == "style":
+            code.styles.add(body)
+        elif _executable(_StartTag(f"<script{match.group(2)}>").attributes):
+            code.scripts.add(body)
+    for piece, is_content, worth_reading in ((shell, False, ATTRIBUTE_CODE), (content, True, CONTENT_CODE)):
+        if worth_reading.search(piece.lower()):
+            reader = _InlineReader(page, content=is_content)
+            reader.feed(piece)
+            reader.close()
+            code.styles |= reader.styles
+            code.style_attributes |= reader.style_attributes
+    return code
 
 
 def read_site(site: Path) -> SiteContent:
@@ -112,9 +185,7 @@ def read_site(site: Path) -> SiteContent:
     styles: set[str] = set()
     attributes: set[str] = set()
     for path in sorted(site.rglob("*.html")):
-        reader = _InlineReader(path.relative_to(site).as_posix())
-        reader.feed(path.read_text(encoding="utf-8"))
-        reader.close()
+        reader = _read_page(path.read_text(encoding="utf-8"), path.relative_to(site).as_posix())
         scripts |= reader.scripts
         styles |= reader.styles
         attributes |= reader.style_attributes
