@@ -227,7 +227,7 @@ class Walk:
     search_results: list[str] = field(default_factory=list)
     tooltip: str = ""
     quote_landed: bool = False
-    palette: tuple[str, str, str] | None = None  # scheme before, after the toggle, after a reload
+    palette: tuple[str, str, str] | None = None  # colour scheme before, after the toggle, after a reload
 
 
 def _leave(page: Page, walk: Walk) -> None:
@@ -314,6 +314,7 @@ def test_search_tooltips_and_quote_links_work_under_the_policy(walk: Walk, serve
 
 def test_the_palette_toggle_works_under_the_policy(walk: Walk) -> None:
     if walk.palette is None:
+        # Material's palette script still runs on every page, inside the no-violation walk
         pytest.skip("this site has one palette and no toggle")
     before, after, reloaded = walk.palette
     assert before != after and reloaded == after, walk.palette

@@ -282,7 +282,8 @@ server {
     gzip_vary on;
     gzip_comp_level 6;
     gzip_min_length 256;
-    gzip_types text/css text/plain text/xml application/javascript application/json application/xml image/svg+xml;
+    gzip_types text/css text/plain text/xml application/javascript application/json application/xml
+               application/atom+xml application/rss+xml image/svg+xml;
 
     # the site's own page for any missing address, with status 404
     error_page 404 /404.html;
