@@ -250,7 +250,7 @@ def walk(browser: Browser, served: Served, page_types: dict[str, str], site_kb: 
     def visit(url: str) -> None:
         response = page.goto(url)
         seen.statuses[url] = response.status if response else 0
-        expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
+        expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing", timeout=TIMEOUT_MS)
 
     try:
         for url in page_types.values():
@@ -260,7 +260,7 @@ def walk(browser: Browser, served: Served, page_types: dict[str, str], site_kb: 
         visit(page_types["topic"])
         page.locator("article abbr[title]").first.hover()
         tooltip = page.locator(".md-tooltip2--active")
-        expect(tooltip).to_be_visible()
+        expect(tooltip).to_be_visible(timeout=TIMEOUT_MS)
         seen.tooltip = tooltip.inner_text()
         # search, then open the first result
         seen.search_results = search(page, "price war")
