@@ -13,6 +13,7 @@ from conftest import ROOT
 from kb.headers import (
     CACHE_FINGERPRINTED,
     PolicyError,
+    add_policy_meta,
     SiteContent,
     content_security_policy,
     header_rules,
@@ -132,6 +133,27 @@ def test_both_host_formats_carry_the_same_headers(tmp_path: Path) -> None:
         assert nginx.count(f'add_header {name} "{value}" always;') == 2  # in both locations
     assert headers_file.splitlines()[1] == "/*"
     assert f'add_header Cache-Control "{CACHE_FINGERPRINTED}" always;' in nginx
+
+
+def test_a_published_page_carries_the_policy_in_a_meta_tag_for_hosts_without_headers(tmp_path: Path) -> None:
+    """GitHub Pages sends no custom headers: the policy travels in each page, after its charset."""
+    head = f'<meta charset="utf-8"><title>x</title><script>{MATERIAL_SCRIPT}</script>'
+    site = make_site(tmp_path, {"index.html": page(head), "a/b/index.html": page(head)})
+    add_policy_meta(site)
+    policy = content_security_policy(read_site(site))
+    meta_policy = policy.replace("; frame-ancestors 'none'", "")  # ignored in a meta tag, with a console error
+    for rel in ("index.html", "a/b/index.html"):
+        text = (site / rel).read_text(encoding="utf-8")
+        assert text.count("Content-Security-Policy") == 1
+        assert f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{meta_policy}">' in text
+    add_policy_meta(site)  # a second run changes nothing
+    assert (site / "index.html").read_text(encoding="utf-8").count("Content-Security-Policy") == 1
+
+
+def test_a_page_without_a_charset_tag_cannot_carry_the_policy(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.html": page("<title>x</title>")})
+    with pytest.raises(PolicyError, match=r"index\.html: no <meta charset"):
+        add_policy_meta(site)
 
 
 def empty_content(**changes: object) -> SiteContent:

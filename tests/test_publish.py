@@ -12,6 +12,7 @@ import yaml
 
 from conftest import ROOT
 from kb.__main__ import site_url_problem
+from kb.headers import meta_policy, read_site
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
@@ -40,11 +41,12 @@ def _publish(project: Path, site_url: str | None) -> subprocess.CompletedProcess
                           capture_output=True, text=True)
 
 
-@pytest.mark.slow
-def test_make_publish_refuses_without_the_address_and_keeps_the_last_site(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose publishing build was refused twice, then made for a real address."""
     from sitecheck import copy_project
 
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path_factory.mktemp("publish") / "project")
     for url in (None, "http://127.0.0.1:8000/"):
         result = _publish(project, url)
         assert result.returncode == 2 and "REFUSING TO BUILD FOR PUBLISHING" in result.stderr, result.stderr
@@ -52,10 +54,45 @@ def test_make_publish_refuses_without_the_address_and_keeps_the_last_site(tmp_pa
     result = _publish(project, "https://someone.github.io/kb")
     assert result.returncode == 0, result.stderr
     assert "kb: WARNING" not in result.stderr
-    sitemap = (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    return project / "site"
+
+
+@pytest.mark.slow
+def test_make_publish_refuses_a_wrong_address_and_builds_for_a_real_one(published: Path) -> None:
+    sitemap = (published / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://someone.github.io/kb/</loc>" in sitemap and "127.0.0.1" not in sitemap
-    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    home = (published / "index.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://someone.github.io/kb/">' in home
+
+
+@pytest.mark.slow
+def test_published_pages_carry_the_policy_for_hosts_without_headers(published: Path) -> None:
+    policy = meta_policy(read_site(published))
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    pages = sorted(published.rglob("*.html"))
+    assert [p for p in pages if tag not in p.read_text(encoding="utf-8")] == []
+    assert "'unsafe-inline'" not in policy and "frame-ancestors" not in policy
+
+
+@pytest.mark.browser
+def test_a_published_site_works_under_its_meta_policy_alone(published: Path, browser) -> None:  # noqa: ANN001
+    """Served like GitHub Pages, with no policy header: the pages' own policy blocks nothing the site needs."""
+    import sitetools
+    from test_browser import _context, search
+
+    violations: list[str] = []
+    with sitetools.SiteServer(published) as server:
+        context = _context(browser, server.url)
+        page = context.new_page()
+        page.on("console", lambda m: m.type in ("error", "warning") and violations.append(f"{page.url}: {m.text}"))
+        try:
+            for url in ("", "topics/price-crushing/", "matrix/", "essays/"):
+                page.goto(url)
+            results = search(page, "live streaming")
+        finally:
+            context.close()
+    assert server.url + "topics/live-streaming/" in results[:3], results[:5]
+    assert violations == []
 
 
 def test_a_local_build_warns_that_it_is_not_for_publishing(tmp_path: Path) -> None:

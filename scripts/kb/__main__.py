@@ -45,6 +45,9 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
         kept = f"the previous site in {shown_path(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
         print(f"kb: the build failed; {kept}", file=sys.stderr)
         return result.returncode
+    if publish and not _add_policy_meta(work):
+        shutil.rmtree(work, ignore_errors=True)
+        return 1
     old = site_dir.with_name(site_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
@@ -52,6 +55,19 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
     work.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
     return 0
+
+
+def _add_policy_meta(site: Path) -> bool:
+    # GitHub Pages, where the workflow publishes, sends no headers of the site's
+    # choosing: the pages carry their Content-Security-Policy themselves.
+    from .headers import PolicyError, add_policy_meta
+
+    try:
+        add_policy_meta(site)
+    except PolicyError as error:
+        print(f"kb: the build failed: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def site_url_problem(url: str | None) -> str | None:

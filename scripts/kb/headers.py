@@ -16,7 +16,9 @@ inline scripts in every page), so the policy is computed from the built site:
 
 The MkDocs hook writes ``site/_headers`` after every build; ``python -m kb
 nginx-conf`` writes ``deploy/nginx.conf``, and a test fails when the committed
-file no longer matches the site.
+file no longer matches the site. A publishing build (``make publish``) also
+puts the policy into each page as a ``<meta>`` tag (``add_policy_meta``), for
+hosts that send no headers of their own choosing, such as GitHub Pages.
 """
 
 from __future__ import annotations
@@ -324,6 +326,40 @@ def _nginx_quoted(value: str) -> str:
     if '"' in value or "\\" in value:
         raise ValueError(f"cannot quote {value!r} for nginx")
     return f'"{value}"'
+
+
+# The first tag of every Material page's head; the policy's meta tag goes right after it.
+CHARSET_TAG = '<meta charset="utf-8">'
+# Directives a <meta> policy may not carry: browsers ignore them there and Chromium logs an error.
+HEADER_ONLY = ("frame-ancestors",)
+
+
+def meta_policy(content: SiteContent) -> str:
+    """The policy as a page's <meta http-equiv> can carry it."""
+    directives = content_security_policy(content).split("; ")
+    return "; ".join(d for d in directives if d.split()[0] not in HEADER_ONLY)
+
+
+def add_policy_meta(site: Path) -> SiteContent:
+    """Put the policy into every page, right after its charset, for hosts that send no headers (GitHub Pages).
+
+    The tag changes no inline script, so the hashes stay true. It covers all
+    that follows it: every script but none of the charset, and all content.
+    """
+    content = read_site(site)
+    policy = meta_policy(content)
+    if any(char in policy for char in '"<>&'):
+        raise ValueError(f"cannot put {policy!r} in an HTML attribute")
+    tagged = f'{CHARSET_TAG}<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    for path in sorted(site.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        if tagged in text:
+            continue
+        if CHARSET_TAG not in text:
+            raise PolicyError(f"{path.relative_to(site).as_posix()}: no {CHARSET_TAG} to put the "
+                              "Content-Security-Policy after (fix: keep Material's site_meta block)")
+        path.write_text(text.replace(CHARSET_TAG, tagged, 1), encoding="utf-8")
+    return content
 
 
 def write_headers_file(site: Path) -> SiteContent:
