@@ -48,6 +48,7 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
     if publish and not _add_policy_meta(work):
         shutil.rmtree(work, ignore_errors=True)
         return 1
+    _readable_by_all(work)
     old = site_dir.with_name(site_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
@@ -55,6 +56,15 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
     work.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
     return 0
+
+
+def _readable_by_all(site: Path) -> None:
+    # mkdtemp makes the folder 0700, and a strict umask makes files 0600; a web
+    # server's worker (www-data) is another user and would answer 403.
+    # (Stopgap until the lead's file-mode fix for issue 7 lands on main; keep theirs.)
+    site.chmod(0o755)
+    for path in site.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _add_policy_meta(site: Path) -> bool:
