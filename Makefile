@@ -9,11 +9,13 @@ NPM    ?= npm
 # node tools pinned in package.json: Lighthouse for make audit, the iframe-worker shim for make offline
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup build serve test eval report audit offline screenshots clean
+.PHONY: help setup build publish nginx-conf serve test eval report audit offline screenshots clean
 
 help:
 	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT)"
 	@echo "make build   build the deployable site into site/ (replaced only on success)"
+	@echo "make publish build for publishing: refuses unless SITE_URL is the published address"
+	@echo "make nginx-conf  write deploy/nginx.conf (security and cache headers) for the built site"
 	@echo "make test    run all tests"
 	@echo "make eval    label accuracy on the hand-labelled evaluation set"
 	@echo "make report  the curator's report: unmatched sentences, candidate topics, thin topics"
@@ -36,6 +38,13 @@ $(NODE_STAMP): package.json package-lock.json
 
 build: $(STAMP)
 	$(BIN)/python -m kb build
+
+# SITE_URL (environment or `make publish SITE_URL=...`) must be the published address
+publish: $(STAMP)
+	$(BIN)/python -m kb build --publish
+
+nginx-conf: build
+	$(BIN)/python -m kb nginx-conf
 
 serve: build
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)

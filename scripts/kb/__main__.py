@@ -7,16 +7,32 @@ succeeds, so a failed build never replaces the last good site.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import sitedir
 from .errors import SeedError, shown_path
 
 
-def build(config: Path, site_dir: Path, strict: bool = True) -> int:
+LOCAL_SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default for site_url
+
+
+def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = False) -> int:
+    problem = site_url_problem(os.environ.get("SITE_URL"))
+    if problem and publish:
+        print(f"kb: REFUSING TO BUILD FOR PUBLISHING: {problem}.\n"
+              f"    Canonical links, og:url and the sitemap need the address the site is published at,\n"
+              f"    for example: make publish SITE_URL=https://example.org/kb/", file=sys.stderr)
+        return 2
+    if problem:
+        print(f"kb: WARNING: {problem}: canonical links, og:url and the sitemap point at "
+              f"{os.environ.get('SITE_URL') or LOCAL_SITE_URL}.\n"
+              f"    Fine to look at locally; do not publish this site (make publish checks the address).",
+              file=sys.stderr)
     site_dir = site_dir.resolve()
     try:
         with sitedir.build_lock(site_dir):
@@ -32,6 +48,9 @@ def build(config: Path, site_dir: Path, strict: bool = True) -> int:
                 kept = f"the previous site in {shown_path(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
                 print(f"kb: the build failed; {kept}", file=sys.stderr)
                 return result.returncode
+            if publish and not _add_policy_meta(work):
+                sitedir.remove_tree(work)
+                return 1
             sitedir.publish_modes(work)
             warning = sitedir.swap_in(work, site_dir)
     except sitedir.SiteDirError as error:
@@ -39,6 +58,53 @@ def build(config: Path, site_dir: Path, strict: bool = True) -> int:
         return 1
     if warning:
         print(f"kb: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _add_policy_meta(site: Path) -> bool:
+    # GitHub Pages, where the workflow publishes, sends no headers of the site's
+    # choosing: the pages carry their Content-Security-Policy themselves.
+    from .headers import PolicyError, add_policy_meta
+
+    try:
+        add_policy_meta(site)
+    except PolicyError as error:
+        print(f"kb: the build failed: {error}", file=sys.stderr)
+        return False
+    return True
+
+
+def site_url_problem(url: str | None) -> str | None:
+    """Why ``url`` cannot be the address a site is published at; None when it can be."""
+    if not url:
+        return "SITE_URL is not set"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"SITE_URL={url!r} is not an http(s) address"
+    host = parts.hostname
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        local = host == "localhost" or host.endswith(".localhost")
+    else:
+        local = address.is_loopback or address.is_unspecified
+    return f"SITE_URL={url!r} points at this machine" if local else None
+
+
+def write_nginx_conf(site_dir: Path, output: Path) -> int:
+    from .headers import PolicyError, header_rules, nginx_server_block, read_site
+
+    if not (site_dir / "index.html").is_file():
+        print(f"kb: {shown_path(site_dir)} holds no built site: run make build first", file=sys.stderr)
+        return 1
+    try:
+        text = nginx_server_block(header_rules(read_site(site_dir)))
+    except PolicyError as error:
+        print(f"kb: {error}", file=sys.stderr)
+        return 1
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"kb: wrote {shown_path(output)}")
     return 0
 
 
@@ -57,11 +123,18 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     b.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
     b.add_argument("--no-strict", action="store_true")
+    b.add_argument("--publish", action="store_true",
+                   help="refuse to build unless SITE_URL is the address the site is published at")
+    n = sub.add_parser("nginx-conf", help="write the nginx server block (security and cache headers) for a built site")
+    n.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
+    n.add_argument("-o", "--output", type=Path, default=Path("deploy/nginx.conf"))
     r = sub.add_parser("report", help="print the curator's report: unmatched sentences, candidate topics, thin topics")
     r.add_argument("--seeds-dir", type=Path, default=Path("seeds"))
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build(args.config_file, args.site_dir, strict=not args.no_strict)
+        return build(args.config_file, args.site_dir, strict=not args.no_strict, publish=args.publish)
+    if args.command == "nginx-conf":
+        return write_nginx_conf(args.site_dir, args.output)
     return print_report(args.seeds_dir)
 
 

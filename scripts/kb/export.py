@@ -1,7 +1,8 @@
 """KnowledgeBase -> kb.json: the whole knowledge base for programs, no scraping.
 
-The format is documented in docs/export.md and checked against
-``kb.schema.json`` by the tests. URLs are relative to the site root.
+The format is documented in docs/export.md; its JSON Schema,
+docs/kb.schema.json, is published beside kb.json, which links to it. URLs are
+relative to the site root.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from typing import Any
 from .escape import json_text
 from .models import KnowledgeBase
 
+# The layout's version: raised only when a field is removed, renamed or changes
+# meaning (docs/export.md says so to readers). Keep docs/kb.schema.json in step.
 FORMAT_VERSION = 1
+SCHEMA = "kb.schema.json"  # relative to kb.json: the schema sits beside it on every host
 
 
 def page_url(markdown_path: str) -> str:
@@ -26,6 +30,7 @@ def page_url(markdown_path: str) -> str:
 
 def to_dict(kb: KnowledgeBase) -> dict[str, Any]:
     return {
+        "$schema": SCHEMA,
         "format": FORMAT_VERSION,
         "essays": [
             {

@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 
 from kb.errors import SeedError
 from kb.export import to_json
+from kb.headers import PolicyError, write_headers_file
 from kb.pipeline import build_knowledge_base
 from kb.render import SiteInfo, render_site
 from kb.write import write_pages
@@ -47,6 +48,18 @@ def on_pre_build(config: MkDocsConfig) -> None:
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in kb.timings)
     log.info(f"Knowledge base: {len(kb.essays)} essays, {len(kb.topics)} topics, {len(changed)} pages changed "
              f"in {time.perf_counter() - start:.2f}s ({timings}, then render and write)")
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # The policy hashes the inline scripts MkDocs has just written, so it comes
+    # last, after anything else that writes into the site (a search index).
+    start = time.perf_counter()
+    try:
+        content = write_headers_file(Path(config.site_dir))
+    except PolicyError as error:
+        raise PluginError(f"Cannot write the site's headers: {error}") from error
+    log.info(f"Headers: _headers written in {time.perf_counter() - start:.2f}s; "
+             f"the policy allows {len(content.scripts)} inline scripts by hash")
 
 
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
