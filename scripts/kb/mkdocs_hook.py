@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 
 from kb.errors import SeedError
 from kb.export import to_json
+from kb.navigation import with_topics
 from kb.pipeline import build_knowledge_base
 from kb.render import SiteInfo, render_site
 from kb.write import write_pages
@@ -34,7 +35,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
     except SeedError as error:
         raise PluginError(f"Cannot build the knowledge base: {error}") from error
     site = SiteInfo(name=config.site_name, description=config.site_description or "",
-                    directory_urls=config.use_directory_urls)
+                    directory_urls=config.use_directory_urls, site_url=config.site_url or "http://127.0.0.1:8000/")
+    if config.nav:
+        config.nav = with_topics(config.nav, kb)
     pages = render_site(kb, site)
     pages["kb.json"] = to_json(kb)
     changed = write_pages(Path(config.docs_dir), pages)
