@@ -43,7 +43,7 @@ def shoot(site_url: str, out: Path) -> list[Path]:
         save("home")
         page.goto(TOPIC)
         save("topic")
-        page.locator("article blockquote a[href*='#p']").first.click()
+        page.locator("article li a[href*='/essays/'][href*='#p']").first.click()
         page.wait_for_url("**/essays/**#p*")
         page.mouse.move(0, 0)
         save("essay")

@@ -108,7 +108,7 @@ class InlineRenderer:
         for use in self.glossary.uses(text):
             out.append(escape_md(text[last : use.start]))
             title = use.term.definition
-            if use.shown != use.original:
+            if not use.original.startswith(use.term.term):  # a different spelling, not just a plural
                 title = f"{use.term.term} (the essay writes “{use.original}”): {title}"
             else:
                 title = f"{use.term.term}: {title}"
