@@ -1,10 +1,14 @@
 """KnowledgeBase -> an Atom feed of essays (feed.xml), so readers can follow new ones.
 
-Why not a plugin: mkdocs-rss-plugin dates pages from git history or page
-metadata and stamps the build time into the feed, and the site's pages are
-generated in each build (no git history of their own), so its output would
-change from one build to the next. The dates here are the editors'
-``updated:`` dates from ``seeds/essays.yml``: the same seeds give the same bytes.
+Why not a plugin: mkdocs-rss-plugin (1.19.0, the maintained one on PyPI) was
+read for this. It can take dates from page metadata with ``use_git: false``,
+and its build date follows SOURCE_DATE_EPOCH, so it could be made
+deterministic; but it brings GitPython, requests and CacheControl (it asks
+remote servers for the size of images it finds, which an offline build
+cannot do), writes RSS over every page a pattern matches, and would need the
+dates copied into each generated page's front matter. The essays' dates are
+already curated data here, so these forty lines write the feed from them:
+the same seeds give the same bytes, and nothing is fetched.
 
 An essay enters the feed once an editor gives it an ``updated`` date; the
 newest ``MAX_ENTRIES`` are listed, so the feed does not grow with the collection.
