@@ -61,3 +61,19 @@ def test_the_feed_has_absolute_addresses_and_the_editors_dates(pages: dict[str, 
     feed = pages["feed.xml"]
     assert '<link href="https://kb.example/essays/000-b324af7ecf30e8c5/"/>' in feed
     assert "<updated>2026-12-01T00:00:00Z</updated>" in feed
+
+
+def test_words_a_summary_puts_in_quotation_marks_are_the_essays_words() -> None:
+    """A summary that quotes ("living space") must quote what an essay says, not a paraphrase."""
+    import re
+
+    import yaml
+    from conftest import SEEDS
+
+    essays = " ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")).replace("“", '"').replace("”", '"').lower()
+    essays = " ".join(essays.split())
+    topics = yaml.safe_load((SEEDS / "topics.yml").read_text(encoding="utf-8"))["topics"]
+    quoted = [(t["id"], q) for t in topics for q in re.findall(r'"([^"]+)"', t["summary"] + " " + " ".join(
+        a["why"] for a in t.get("answered_by", []) if isinstance(a, dict)))]
+    assert len(quoted) > 10
+    assert [(i, q) for i, q in quoted if q.lower() not in essays] == []
