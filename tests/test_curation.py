@@ -77,3 +77,11 @@ def test_words_a_summary_puts_in_quotation_marks_are_the_essays_words() -> None:
         a["why"] for a in t.get("answered_by", []) if isinstance(a, dict)))]
     assert len(quoted) > 10
     assert [(i, q) for i, q in quoted if q.lower() not in essays] == []
+
+
+def test_the_six_announced_trends_are_marked_and_sections_follow_the_editors_order(pages: dict[str, str]) -> None:
+    trends = pages["trends.md"]
+    assert trends.count("of the six trends in *Six trends for small firms*") == 6
+    strategies = pages["strategies.md"]
+    assert strategies.index("Scale up quickly") < strategies.index("Keep learning and network with peers")
+    assert "Big sellers joining forces with capital" in pages["risks.md"]

@@ -292,12 +292,12 @@ class _Context:
     evidence: dict[str, tuple[Evidence, ...]]  # topic id -> its evidence, best first
 
     def _announced(self) -> dict[str, str]:
-        """Topic id -> "one of the six trends of Six trends" for the topics an essay announces."""
+        """Topic id -> "no. 2 of the six trends in Six trends for small firms" for the topics an essay announces."""
         marks = {}
         for report in self.kb.essays:
             kind = _kind_of(report.announced, self.topics_by_id) if report.announced else ""
-            for topic_id in report.announced:
-                marks.setdefault(topic_id, Markup(f"one of the {number_word(len(report.announced))} {kind} of *{escape_md(report.essay.short_title)}*"))
+            for number, topic_id in enumerate(report.announced, start=1):
+                marks.setdefault(topic_id, Markup(f"no. {number} of the {number_word(len(report.announced))} {kind} in *{escape_md(report.essay.short_title)}*"))
         return marks
 
     def _topic_row(self, report: TopicReport, page: str, marks: dict[str, str]) -> dict[str, Any]:
