@@ -305,7 +305,8 @@ class _Context:
             "title": report.topic.title,
             "url": link(page, topic_path(report.topic.id)),
             "summary": self.inline.text(report.topic.summary),
-            "one_line": self.inline.text(first_sentence(report.topic.summary)),
+            # plain text: an overview of every topic needs no tooltips (each costs the theme script work on a phone)
+            "one_line": escape_md(first_sentence(report.topic.summary)),
             "quotes": len(report.evidence),
             "essays": len(report.essays),
             "mark": marks.get(report.topic.id, ""),
