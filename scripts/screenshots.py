@@ -1,11 +1,13 @@
-"""make screenshots: PNGs of the home page, a topic page and an essay page, for the README.
+"""make screenshots: PNGs of the home, topic, matrix and essay pages, desktop and phone, for the README.
 
     python scripts/screenshots.py [--out screenshots]
 
 Builds a copy of the project, serves it on 127.0.0.1 and photographs it in
 headless Chromium at 1280x800: the home page, the topic page on live
-streaming, and the essay paragraph its first quote links to, highlighted as a
-reader sees it after clicking the quote. Each PNG must stay under 200 KB.
+streaming, the risks-and-what-to-do page, and the essay paragraph the topic's
+first quote links to, highlighted as a reader sees it after clicking the
+quote; then the home, a risk page and the matrix on a 390x844 phone (the
+risk page in the dark palette). Each PNG must stay under 200 KB.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sitetools import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteServer, build_copy  # noqa: E402
 
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 MAX_BYTES = 200 * 1024
 TOPIC = "topics/live-streaming/"
+RISK = "topics/squeeze-by-big-sellers/"
 
 
 def shoot(site_url: str, out: Path) -> list[Path]:
@@ -43,10 +47,16 @@ def shoot(site_url: str, out: Path) -> list[Path]:
         save("home")
         page.goto(TOPIC)
         save("topic")
-        page.locator("article blockquote a[href*='#p']").first.click()
+        page.locator("article li a[href*='/essays/'][href*='#p']").first.click()
         page.wait_for_url("**/essays/**#p*")
         page.mouse.move(0, 0)
         save("essay")
+        page.goto("matrix/")
+        save("matrix")
+        for scheme, name, address in (("light", "phone-home", ""), ("dark", "phone-risk", RISK), ("light", "phone-matrix", "matrix/")):
+            page = browser.new_page(viewport=PHONE, base_url=site_url, color_scheme=scheme, is_mobile=True)
+            page.goto(address)
+            save(name)
         browser.close()
     return shots
 

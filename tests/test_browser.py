@@ -250,8 +250,9 @@ def test_most_search_words_are_ones_the_essays_never_use(site_kb: dict) -> None:
 def test_an_evidence_quote_lands_on_the_quoted_paragraph_highlighted(page: Page, site_kb: dict, category: str) -> None:
     topic = next(t for t in site_kb["topics"] if t["category"] == category)
     page.goto(topic["url"])
-    link = page.locator("article blockquote a[href*='/essays/'][href*='#p']").first
-    quote = link.evaluate("a => a.closest('p').previousElementSibling.innerText")
+    # each quote's citation ("Six trends for small firms, ¶4") links to its paragraph
+    link = page.locator("article li a[href*='/essays/'][href*='#p']").first
+    quote = link.evaluate("a => a.closest('li').querySelector('q.kb-quote').innerText")
     link.click()
     page.wait_for_url(re.compile(r"/essays/[^/]+/#p\d+$"))
     anchor = urlsplit(page.url).fragment
@@ -309,11 +310,12 @@ def test_the_menu_opens_and_navigates_on_a_phone(mobile_page: Page, site_url: st
     expect(drawer).not_to_be_in_viewport()
     menu.tap()
     expect(page.locator("#__drawer")).to_be_checked()
-    risks = drawer.get_by_role("link", name="Risks", exact=True)
-    expect(risks).to_be_in_viewport()
-    risks.tap()
-    page.wait_for_url(site_url + "risks/")
-    expect(page.locator("article h1")).to_have_text(re.compile(r"^\s*Risks"))
+    # the menu opens at the topic's own section, its overview first
+    trends = drawer.get_by_role("link", name="All trends", exact=True)
+    expect(trends).to_be_in_viewport()
+    trends.tap()
+    page.wait_for_url(site_url + "trends/")
+    expect(page.locator("article h1")).to_have_text(re.compile(r"^\s*Trends"))
     # search works from a phone too
     assert site_url + "topics/live-streaming/" in search(page, "live streaming")[:3]
 
@@ -346,6 +348,27 @@ def test_no_axe_violations(tour: Tour, page_type: str) -> None:
     if page_type == "search results open":
         found = [v for v in found if not _is_search_result_chips(v)]
     assert described(found) == []
+
+
+@pytest.fixture(scope="module")
+def dark_violations(browser: Browser, site_url: str, page_types: dict[str, str]) -> dict[str, list[dict]]:
+    """axe-core on every page type with the system set to dark, so the site shows its dark palette."""
+    context = _context(browser, site_url, color_scheme="dark")
+    page = context.new_page()
+    found = {}
+    try:
+        for name, url in page_types.items():
+            page.goto(url)
+            expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+            found[name] = AXE.run(page).response["violations"]
+    finally:
+        context.close()
+    return found
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_no_axe_violations_in_the_dark_palette(dark_violations: dict[str, list[dict]], page_type: str) -> None:
+    assert described(dark_violations[page_type]) == []
 
 
 # --- nothing from outside ----------------------------------------------------------------
@@ -392,7 +415,7 @@ def test_the_offline_site_searches_from_the_file_system(browser: Browser, offlin
         page.wait_for_url(re.compile(re.escape(expected)))
         expect(page.locator("article h1")).to_contain_text("Live streaming")
         # a link between pages works from the file system too
-        page.locator("article blockquote a[href*='#p']").first.click()
+        page.locator("article li a[href*='/essays/'][href*='#p']").first.click()
         page.wait_for_url(re.compile(r"/essays/[^/]+\.html#p\d+$"))
     finally:
         context.close()

@@ -240,7 +240,8 @@ HOSTILE_ESSAY = (
     "Big sellers <script>alert(11)</script> crush small ones on price, and small sellers must build a brand. "
     "Live streaming grows; see [this](javascript:alert(12)) and <img src=x onerror=alert(13)>. "
     "The small and beautiful teams try live\u200bstreaming \u202eof course\u202c.\n\n"
-    "Sellers who fear blind expansion should learn from 直播带货 masters.\n"
+    "Sellers who fear blind expansion should learn from 直播带货 masters. < / P > < p > "
+    "Tag debris like that makes the essay page name its file.\n"
 )
 LONG_SENTENCE_WORDS = 60_000  # one sentence of ~400 KB that mentions several topics
 
@@ -360,14 +361,22 @@ def test_ids_are_unique_and_never_empty_on_every_page(hostile_site: Path) -> Non
     assert bad == {}
 
 
+def _site_bytes(site: Path) -> int:
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file() and not p.name.endswith(".gz"))
+
+
 @pytest.mark.slow
-def test_one_enormous_sentence_gives_a_proportionate_site(hostile_site: Path) -> None:
+def test_one_enormous_sentence_gives_a_proportionate_site(hostile_site: Path, tmp_path: Path) -> None:
     sentence_bytes = len("word ") * LONG_SENTENCE_WORDS
     topic = (hostile_site / "topics" / "price-crushing" / "index.html").stat().st_size
     assert topic < 100_000
-    total = sum(p.stat().st_size for p in hostile_site.rglob("*") if p.is_file() and not p.name.endswith(".gz"))
-    baseline = 3_500_000  # the two seed essays' site is about 2.5 MB
-    assert total < baseline + 6 * sentence_bytes, f"{total:,} bytes from a {sentence_bytes:,}-byte sentence"
+    project = _hostile_project(tmp_path)
+    (project / "seeds" / "long.txt").unlink()
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    growth = _site_bytes(hostile_site) - _site_bytes(project / "site")
+    # the essay page, kb.json and the search index hold it once each; no page repeats it
+    assert growth < 4 * sentence_bytes, f"{growth:,} more bytes from a {sentence_bytes:,}-byte sentence"
 
 
 @pytest.mark.browser

@@ -269,7 +269,7 @@ def walk(browser: Browser, served: Served, page_types: dict[str, str], site_kb: 
         _leave(page, seen)
         # a quote's link lands on its paragraph
         visit(next(t for t in site_kb["topics"] if t["category"] == "risk")["url"])
-        page.locator("article blockquote a[href*='/essays/'][href*='#p']").first.click()
+        page.locator("article li:has(q.kb-quote) a[href*='/essays/'][href*='#p']").first.click()
         page.wait_for_url(re.compile(r"/essays/[^/]+/#p\d+$"))
         seen.quote_landed = page.evaluate("document.querySelector(':target')?.classList.contains('essay-paragraph')")
         _leave(page, seen)

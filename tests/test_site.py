@@ -146,7 +146,7 @@ def test_search_index_knows_topic_titles_and_synonyms(site: Path, kb: dict) -> N
 def test_glossary_terms_explain_themselves_on_hover(site: Path, kb: dict) -> None:
     essay = next(e for e in kb["essays"] if e["id"].startswith("001"))
     html = (site / essay["url"] / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<abbr title="5G \(the essay writes “5g”\)[^"]*">5G</abbr>', html)
+    assert re.search(r'<abbr title="5G \(the essay writes “5g”\)[^"]*">5g</abbr>', html)
 
 
 def _hashes(site: Path) -> dict[str, str]:

@@ -490,3 +490,18 @@ def _clean_text(text: str, name: str) -> tuple[str | None, tuple[str, ...]]:
     if name.lower().endswith((".md", ".markdown")):
         return _clean_markdown(text)
     return _clean_plain(text)
+
+
+def repairs_made(cleaned: CleanText) -> tuple[str, ...]:
+    """What cleaning changed in an essay, in words a reader of its page understands.
+
+    The essay page says so: a reader comparing it with the original file
+    should know why the two differ.
+    """
+    repairs = []
+    tags = len(BLOCK_TAG.findall(cleaned.text)) + len(INLINE_TAG.findall(cleaned.text))
+    if tags:
+        repairs.append(f"{tags} leftover HTML tag{'s' if tags != 1 else ''} (paragraph marks left by the translation) turned into paragraph breaks")
+    if cleaned.encoding not in ("utf-8", "ascii"):
+        repairs.append(f"decoded from {cleaned.encoding}")
+    return tuple(repairs)

@@ -97,3 +97,11 @@ def json_text(data: Any) -> str:
     """
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def xml_text(text: str) -> str:
+    """Text or an attribute value in a feed (Atom is XML): markup escaped, characters XML forbids dropped."""
+    return html.escape(_XML_FORBIDDEN.sub("", text), quote=True)
+
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -362,7 +362,8 @@ def _optional(path: Path) -> YamlDoc | None:
 # --- the curated files ------------------------------------------------------------------------
 
 
-TOPIC_KEYS = ("id", "title", "category", "synonyms", "summary", "related", "answered_by", "also_match")
+TOPIC_KEYS = ("id", "title", "category", "synonyms", "summary", "related", "answered_by", "also_match", "names")
+ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 
 
 def load_topics(path: Path) -> tuple[Topic, ...]:
@@ -399,6 +400,7 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
             except ValueError as error:
                 raise doc.error(where + ("also_match", n), f"{what}: '{pattern}' cannot be used as a pattern: {error}",
                                 fix="write a simpler pattern, or add the phrase to 'synonyms'") from None
+        answers = _answers(doc, entry, where, what)
         topics.append(
             Topic(
                 id=topic_id,
@@ -407,8 +409,11 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
                 synonyms=_texts(doc, entry, "synonyms", where, what),
                 summary=_text(doc, entry, "summary", where, what) or "",
                 related=_texts(doc, entry, "related", where, what),
-                answered_by=_texts(doc, entry, "answered_by", where, what),
+                answered_by=tuple(s for s, _ in answers),
                 also_match=_texts(doc, entry, "also_match", where, what),
+                names=_texts(doc, entry, "names", where, what),
+                answer_reasons=tuple((s, why) for s, why in answers if why),
+                order=i,
             )
         )
     _check_references(doc, topics)
@@ -426,6 +431,20 @@ def topic_warnings(path: Path, topics: tuple[Topic, ...]) -> tuple[str, ...]:
                                           fix="give each topic a title of its own")))
         seen.setdefault(key, topic.id)
     return tuple(warnings)
+
+
+def _answers(doc: YamlDoc, entry: dict, where: tuple, what: str) -> list[tuple[str, str]]:
+    """'answered_by' items: a strategy id, or 'strategy: id' with 'why: the reason a reader sees'."""
+    out = []
+    for i, item in enumerate(_require_list(doc, entry.get("answered_by") or [], where + ("answered_by",), f"{what}: 'answered_by'")):
+        if isinstance(item, dict):
+            _check_keys(doc, item, where + ("answered_by", i), ("strategy", "why"), ("strategy", "why"), f"{what}: answer {i + 1}")
+            out.append((" ".join(str(item["strategy"]).split()), _text(doc, item, "why", where + ("answered_by", i), what) or ""))
+        elif isinstance(item, str) and item.strip():
+            out.append((item.strip(), ""))
+        else:
+            raise doc.error(where + ("answered_by", i), f"{what}: every item of 'answered_by' must be a strategy id or 'strategy:' and 'why:'")
+    return out
 
 
 def _check_references(doc: YamlDoc, topics: list[Topic]) -> None:
@@ -474,7 +493,8 @@ def load_glossary(path: Path) -> tuple[GlossaryTerm, ...]:
     return tuple(sorted(terms, key=lambda t: t.term.lower()))
 
 
-ESSAY_KEYS = ("title", "date", "source", "summary", "announces")
+ESSAY_KEYS = ("title", "short_title", "date", "updated", "source", "summary", "announces", "readings")
+TEXT_KEYS = ("title", "short_title", "date", "updated", "source", "summary")
 
 
 def load_essay_meta(path: Path, stems: set[str], topic_ids: set[str] | None = None) -> tuple[tuple[str, EssayMeta], ...]:
@@ -500,11 +520,24 @@ def load_essay_meta(path: Path, stems: set[str], topic_ids: set[str] | None = No
                 close = difflib.get_close_matches(topic_id, sorted(topic_ids), n=1)
                 raise doc.error(where + ("announces",), f"{what}: '{topic_id}' is not a topic id in topics.yml",
                                 fix=f"did you mean '{close[0]}'?" if close else "use ids from topics.yml")
-        fields = {key: _text(doc, entry, key, where, what) for key in ESSAY_KEYS if key != "announces"}
+        fields = {key: _text(doc, entry, key, where, what) for key in TEXT_KEYS}
+        if fields["updated"] is not None and not ISO_DATE.match(fields["updated"]):
+            raise doc.error(where + ("updated",), f"{what}: 'updated' must be a date like \"2026-11-20\"", fix="write year-month-day, in quotes")
         if fields["title"]:
             _short(doc, fields["title"], where + ("title",), f"{what}: the title")
-        out.append((stem, EssayMeta(**fields, announces=announces)))
+        out.append((stem, EssayMeta(**fields, announces=announces, readings=_readings(doc, entry, where, what))))
     return tuple(sorted(out))
+
+
+def _readings(doc: YamlDoc, entry: dict, where: tuple, what: str) -> tuple[tuple[str, str], ...]:
+    """'readings': the editors' plain English for garbled phrases, each 'text' exactly as the essay writes it."""
+    out = []
+    for i, raw in enumerate(_require_list(doc, entry.get("readings") or [], where + ("readings",), f"{what}: 'readings'")):
+        at = where + ("readings", i)
+        item = _require_mapping(doc, raw, at, f"{what}: reading {i + 1}")
+        _check_keys(doc, item, at, ("text", "reading"), ("text", "reading"), f"{what}: reading {i + 1}")
+        out.append((_text(doc, item, "text", at, what) or "", _text(doc, item, "reading", at, what) or ""))
+    return tuple(out)
 
 
 def load_cues(path: Path) -> tuple[tuple[Cue, ...], float]:

@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from kb.errors import SeedError
 from kb.export import to_json
 from kb.headers import PolicyError, write_headers_file
+from kb.navigation import with_topics
 from kb.pipeline import build_knowledge_base
 from kb.render import SiteInfo, render_site
 from kb.write import write_pages
@@ -37,7 +38,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
     for warning in kb.warnings:
         log.warning(warning)  # under --strict, MkDocs stops the build after this
     site = SiteInfo(name=config.site_name, description=config.site_description or "",
-                    directory_urls=config.use_directory_urls)
+                    directory_urls=config.use_directory_urls, site_url=config.site_url or "http://127.0.0.1:8000/")
+    if config.nav:
+        config.nav = with_topics(config.nav, kb)
     pages = render_site(kb, site)
     pages["kb.json"] = to_json(kb)
     try:

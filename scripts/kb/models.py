@@ -36,6 +36,9 @@ class EssayMeta:
     source: str | None = None  # where the essay came from
     summary: str | None = None  # a curated summary replaces the automatic one
     announces: tuple[str, ...] = ()  # topic ids of the items an essay announces ("six major trends")
+    short_title: str | None = None  # for citations: "Six trends, ¶4"
+    updated: str | None = None  # ISO date the editors last changed the essay's entry: the feed's date
+    readings: tuple[tuple[str, str], ...] = ()  # (phrase as the essay writes it, the editors' plain-English reading)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,12 @@ class Topic:
     related: tuple[str, ...] = ()  # topic ids
     answered_by: tuple[str, ...] = ()  # for risks: ids of strategies that answer it
     also_match: tuple[str, ...] = ()  # regular expressions for mentions a phrase cannot express
+    names: tuple[str, ...] = ()  # other names readers know it by, shown as "also called" (synonyms only match)
+    answer_reasons: tuple[tuple[str, str], ...] = ()  # risks: (strategy id, why it answers the risk)
+    order: int = 0  # the editors' order of importance within the category: its place in topics.yml
+
+    def answer_reason(self, strategy_id: str) -> str:
+        return dict(self.answer_reasons).get(strategy_id, "")
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,7 @@ class Sentence:
     cues: tuple[str, ...]  # names of the cues that decided the label
     topics: tuple[str, ...]  # ids of the topics it mentions, sorted
     score: float = 0.0  # strength of the winning label
+    readings: tuple[tuple[str, str], ...] = ()  # editors' plain-English readings of garbled phrases in it
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,9 @@ class Essay:
     paragraphs: tuple[Paragraph, ...]
     encoding: str
     word_count: int
+    short_title: str = ""  # for citations; the title when the editors gave none
+    updated: str | None = None  # ISO date from essays.yml: the feed's and the page's "last updated"
+    repairs: tuple[str, ...] = ()  # what cleaning changed, in words for the reader
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -198,7 +211,7 @@ class MatrixCell:
 @dataclass(frozen=True)
 class KnowledgeBase:
     essays: tuple[EssayReport, ...]  # sorted by essay id
-    topics: tuple[TopicReport, ...]  # sorted by category then title
+    topics: tuple[TopicReport, ...]  # by category, then in the editors' order of importance
     glossary: tuple[GlossaryTerm, ...]
     matrix: tuple[MatrixCell, ...] = ()
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)

@@ -12,12 +12,12 @@ import re
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
 from . import load
-from .clean import clean
+from .clean import clean, repairs_made
 from .errors import SeedError
 from .glossary import GlossaryMatcher, build_glossary_matcher
 from .labels import Labeller, build_labeller
@@ -132,16 +132,17 @@ def analyse_sentence(sentence_id: str, text: str, analysers: Analysers) -> Sente
 
 
 def analyse_essay(file: SeedFile, essay_id: str, text: CleanText, meta: EssayMeta | None, analysers: Analysers) -> Essay:
+    meta = meta or EssayMeta()
     paragraphs = []
     for p, paragraph in enumerate(text.paragraphs, start=1):
         sentences = tuple(
-            analyse_sentence(f"{essay_id}-p{p}-s{s}", sentence, analysers)
+            with_readings(analyse_sentence(f"{essay_id}-p{p}-s{s}", sentence, analysers), meta.readings)
             for s, sentence in enumerate(split_sentences(paragraph), start=1)
         )
         if sentences:
             paragraphs.append(Paragraph(id=f"{essay_id}-p{p}", anchor=f"p{p}", sentences=sentences))
     all_sentences = tuple(s for p in paragraphs for s in p.sentences)
-    meta = meta or EssayMeta()
+    _check_readings(file.name, meta.readings, all_sentences)
     title = meta.title or (shorten(text.title, TITLE_CHARS) if text.title else None) or derive_title(all_sentences, file.name)
     return Essay(
         id=essay_id,
@@ -155,7 +156,24 @@ def analyse_essay(file: SeedFile, essay_id: str, text: CleanText, meta: EssayMet
         paragraphs=tuple(paragraphs),
         encoding=text.encoding,
         word_count=sum(word_count(s.text) for s in all_sentences),
+        short_title=meta.short_title or title,
+        updated=meta.updated,
+        repairs=repairs_made(text),
     )
+
+
+def with_readings(sentence: Sentence, readings: tuple[tuple[str, str], ...]) -> Sentence:
+    """The editors' readings of phrases this sentence contains travel with it to every page that quotes it."""
+    found = tuple((phrase, reading) for phrase, reading in readings if phrase in " ".join(sentence.text.split()))
+    return replace(sentence, readings=found) if found else sentence
+
+
+def _check_readings(file_name: str, readings: tuple[tuple[str, str], ...], sentences: tuple[Sentence, ...]) -> None:
+    used = {phrase for s in sentences for phrase, _ in s.readings}
+    for phrase, _ in readings:
+        if phrase not in used:
+            raise SeedError(Path(load.ESSAYS_FILE), f"essay '{load.essay_stem(file_name)}': the reading for “{phrase}” matches no sentence of the essay",
+                            fix="copy the phrase exactly as the essay writes it, within one sentence")
 
 
 def derive_title(sentences: tuple[Sentence, ...], file_name: str) -> str:
@@ -185,7 +203,7 @@ def relate_all(essays: tuple[Essay, ...], curation: Curation) -> KnowledgeBase:
             essays=_count_by_essay(ranked[t.id]),
             related=topic_links[t.id],
         )
-        for t in sorted(topics, key=lambda t: (CATEGORIES.index(t.category), t.title.lower()))
+        for t in sorted(topics, key=lambda t: (CATEGORIES.index(t.category), t.order, t.title.lower()))
     )
     essay_links = essay_relations(essays, titles)
     announces = {load.essay_stem(e.source): m.announces for e in essays if (m := curation.meta_for(load.essay_stem(e.source)))}

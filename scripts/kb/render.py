@@ -27,10 +27,11 @@ from markupsafe import Markup
 
 from .escape import front_matter as front_matter_text
 from .escape import html_attribute, markdown_text, markdown_url
+from .feed import atom_feed
 from .glossary import GlossaryMatcher, build_glossary_matcher, definition_parts, plain_definition
-from .models import CATEGORIES, Evidence, GlossaryTerm, KnowledgeBase, Topic, TopicReport
+from .models import CATEGORIES, Evidence, GlossaryTerm, KnowledgeBase, MatrixCell, Sentence, Topic, TopicReport
 from .slugs import unique_slugs
-from .summarise import shorten
+from .summarise import shorten, unclear
 from .report import curator_report
 from .topicmap import edges, topic_map_svg
 from .topics import TopicMatcher, build_matcher
@@ -43,6 +44,10 @@ QUOTE_CHARS = 400  # a longer sentence is quoted up to here, with "…"; the lin
 SECTION_TITLES = {"trend": "Trends", "strategy": "Strategies", "risk": "Risks"}
 SECTION_PAGES = {"trend": "trends.md", "strategy": "strategies.md", "risk": "risks.md"}
 LABEL_NAMES = {"trend": "Trend", "strategy": "Strategy", "risk": "Risk", "context": "Context"}
+# what a sentence of each kind does, in a reader's words: "Six trends, ¶4, observes: …"
+QUOTE_VERBS = {"trend": "observes", "strategy": "recommends", "risk": "warns", "context": "says"}
+WORDS_PER_MINUTE = 200  # reading time: a common estimate for plain English prose
+SECTION_ORDER = ("trend", "risk", "strategy")  # what is changing, what threatens, what to do
 
 
 # --- escaping: scripts/kb/escape.py holds one function per target --------------------
@@ -105,11 +110,12 @@ class InlineRenderer:
         for use in self.glossary.uses(text):
             out.append(escape_md(text[last : use.start]))
             title = plain_definition(use.term.definition)
-            if use.shown != use.original:
+            if not use.original.startswith(use.term.term):  # a different spelling, not just a plural
                 title = f"{use.term.term} (the essay writes “{use.original}”): {title}"
             else:
                 title = f"{use.term.term}: {title}"
-            out.append(f'<abbr title="{escape_attr(title)}">{escape_md(use.shown)}</abbr>')
+            # the essay's own spelling stays on the page: normalisations live in the tooltip only
+            out.append(f'<abbr title="{escape_attr(title)}">{escape_md(use.original)}</abbr>')
             last = use.end
         out.append(escape_md(text[last:]))
         return Markup("".join(out))
@@ -137,17 +143,26 @@ class SiteInfo:
     name: str
     description: str
     directory_urls: bool = True  # MkDocs' use_directory_urls: "topics/x/" or "topics/x.html"
+    site_url: str = "http://127.0.0.1:8000/"  # absolute addresses, for the feed
+
+    def published(self, page: str) -> str:
+        """Where MkDocs publishes a page's Markdown file, relative to the site root ("" for the home page)."""
+        stem = page[: -len(".md")] if page.endswith(".md") else page
+        if not page.endswith(".md"):
+            return page  # a file copied as it is (feed.xml)
+        if not self.directory_urls:
+            return stem + ".html"
+        return "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+
+    def absolute(self, page: str) -> str:
+        """The full published address of ``page``, as a feed reader needs it."""
+        return self.site_url.rstrip("/") + "/" + self.published(page)
 
     def url(self, from_page: str, to_page: str) -> str:
         """The published address of ``to_page`` relative to ``from_page``, for raw HTML that MkDocs leaves alone."""
-        def published(page: str) -> str:
-            stem = page[: -len(".md")]
-            if not self.directory_urls:
-                return stem + ".html"
-            return "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
-        base = published(from_page)
+        base = self.published(from_page)
         folder = base if base.endswith("/") or base == "" else posixpath.dirname(base)
-        target = published(to_page)
+        target = self.published(to_page)
         return posixpath.relpath(target or ".", folder or ".") + ("/" if target.endswith("/") else "")
 
 
@@ -155,7 +170,9 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
     """Every generated page, keyed by its path under docs/."""
     env = _environment()
     inline = InlineRenderer(build_glossary_matcher(kb.glossary), build_matcher(tuple(r.topic for r in kb.topics)))
-    ctx = _Context(kb, inline, site, {r.topic.id: r.topic for r in kb.topics}, {r.essay.id: r.essay.title for r in kb.essays})
+    ctx = _Context(kb, inline, site, {r.topic.id: r.topic for r in kb.topics}, {r.essay.id: r.essay.title for r in kb.essays},
+                   {r.essay.id: r.essay.short_title for r in kb.essays}, {(c.risk, c.strategy): c for c in kb.matrix},
+                   {r.topic.id: r.evidence for r in kb.topics})
     pages: dict[str, str] = {}
     pages["index.md"] = env.get_template("home.md.j2").render(**ctx.home())
     for category in CATEGORIES:
@@ -172,7 +189,9 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**ctx.matrix())
     pages["map.md"] = env.get_template("map.md.j2").render(**ctx.map())
     pages["curator-report.md"] = env.get_template("curator-report.md.j2").render(**ctx.report())
-    return {path: first_tooltips_only(text) for path, text in pages.items()}
+    pages = {path: first_tooltips_only(text) for path, text in pages.items()}
+    pages["feed.xml"] = atom_feed(kb, site)
+    return pages
 
 
 def _environment() -> Environment:
@@ -187,10 +206,12 @@ def _environment() -> Environment:
     )
     env.filters["md"] = escape_md
     env.filters["attr"] = escape_attr
+    env.filters["sentence_case"] = lambda text: Markup(sentence_case(str(text))) if isinstance(text, Markup) else sentence_case(text)
     env.globals["front_matter"] = front_matter
     env.globals["link"] = link
     env.globals["LABEL_NAMES"] = LABEL_NAMES
     env.globals["SECTION_TITLES"] = SECTION_TITLES
+    env.globals["QUOTE_VERBS"] = QUOTE_VERBS
     return env
 
 
@@ -251,6 +272,14 @@ def _kind_of(topic_ids: tuple[str, ...], topics: dict[str, Topic]) -> str:
     return SECTION_TITLES[kinds.pop()].lower() if len(kinds) == 1 else "topics"
 
 
+def number_word(n: int) -> str:
+    return ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")[n] if n <= 10 else str(n)
+
+
+def reading_minutes(words: int) -> int:
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
 def first_sentence(text: str) -> str:
     match = re.match(r"(.+?[.!?])(\s|$)", text)
     return match.group(1) if match else text
@@ -273,21 +302,36 @@ class _Context:
     site: SiteInfo
     topics_by_id: dict[str, Topic]  # built once: a page must not cost a pass over the collection
     essay_titles: dict[str, str]
+    short_titles: dict[str, str]  # essay id -> the short title citations use
+    cells: dict[tuple[str, str], MatrixCell]  # (risk id, strategy id) -> evidence that one answers the other
+    evidence: dict[str, tuple[Evidence, ...]]  # topic id -> its evidence, best first
 
-    def _topic_row(self, report: TopicReport, page: str) -> dict[str, Any]:
+    def _announced(self) -> dict[str, str]:
+        """Topic id -> "no. 2 of the six trends in Six trends for small firms" for the topics an essay announces."""
+        marks = {}
+        for report in self.kb.essays:
+            kind = _kind_of(report.announced, self.topics_by_id) if report.announced else ""
+            for number, topic_id in enumerate(report.announced, start=1):
+                marks.setdefault(topic_id, Markup(f"no. {number} of the {number_word(len(report.announced))} {kind} in *{escape_md(report.essay.short_title)}*"))
+        return marks
+
+    def _topic_row(self, report: TopicReport, page: str, marks: dict[str, str]) -> dict[str, Any]:
         return {
             "title": report.topic.title,
             "url": link(page, topic_path(report.topic.id)),
             "summary": self.inline.text(report.topic.summary),
-            "one_line": self.inline.text(first_sentence(report.topic.summary)),
+            # plain text: an overview of every topic needs no tooltips (each costs the theme script work on a phone)
+            "one_line": escape_md(first_sentence(report.topic.summary)),
             "quotes": len(report.evidence),
             "essays": len(report.essays),
+            "mark": marks.get(report.topic.id, ""),
         }
 
     def home(self) -> dict[str, Any]:
+        marks = self._announced()
         sections = []
-        for category in CATEGORIES:
-            rows = [self._topic_row(r, "index.md") for r in self.kb.topics if r.topic.category == category]
+        for category in SECTION_ORDER:
+            rows = [self._topic_row(r, "index.md", marks) for r in self.kb.topics if r.topic.category == category]
             sections.append({"title": SECTION_TITLES[category], "url": SECTION_PAGES[category], "rows": rows})
         return {
             "site": self.site,
@@ -300,7 +344,8 @@ class _Context:
 
     def section(self, category: str) -> dict[str, Any]:
         page = SECTION_PAGES[category]
-        rows = [self._topic_row(r, page) for r in self.kb.topics if r.topic.category == category]
+        marks = self._announced()
+        rows = [self._topic_row(r, page, marks) for r in self.kb.topics if r.topic.category == category]
         return {
             "title": SECTION_TITLES[category],
             "category": category,
@@ -312,23 +357,53 @@ class _Context:
         return {
             "text": self.inline.text(sentence_case(shorten(item.sentence.text, QUOTE_CHARS))),
             "url": link(page, essay_path(item.essay_id), item.anchor),
-            "essay": escape_md(item.essay_title),
-            "paragraph": item.anchor[1:],
-            "label": item.sentence.label,
-            "cues": cue_names(item.sentence.cues),
+            "cite": Markup(f"{escape_md(self.short_titles.get(item.essay_id, item.essay_title))}, ¶{item.anchor[1:]}"),
+            "verb": QUOTE_VERBS[item.sentence.label],
+            "readings": self._readings(item.sentence),
+            "id": item.sentence.id,
         }
+
+    def _readings(self, sentence: Sentence) -> list[dict[str, str]]:
+        """The editors' readings beside a quote; a reading of (nearly) the whole sentence does not repeat it."""
+        return [{"phrase": self.inline.text(phrase) if len(phrase) < 0.6 * len(sentence.text) else "",
+                 "reading": escape_md(reading)} for phrase, reading in sentence.readings]
+
+    def answer_quote(self, risk_id: str, strategy_id: str, used: set[str]) -> Evidence | None:
+        """Where an essay says it: a sentence recommending the strategy, best one from a paragraph about the risk.
+
+        Clear, short sentences first: a garbled one, or one the editors had to
+        read for the reader, is quoted only when nothing else says it.
+        """
+        cell = self.cells.get((risk_id, strategy_id))
+        near = {e.sentence.id for e in cell.evidence} if cell is not None else set()
+        candidates = [e for e in self.evidence.get(strategy_id, ())
+                      if e.sentence.label == "strategy" and e.sentence.id not in used]
+        candidates.sort(key=lambda e: (unclear(e.sentence), e.sentence.id not in near, len(e.sentence.topics), e.sentence.id))
+        return candidates[0] if candidates else None
 
     def topic(self, report: TopicReport, page: str) -> dict[str, Any]:
         topics = self.topics_by_id
-        titles = self.essay_titles
         topic = report.topic
+        used: set[str] = set()  # each quote once per page
 
         def topic_ref(topic_id: str, reason: str = "") -> dict[str, str]:
             return {"title": escape_md(topics[topic_id].title), "url": link(page, topic_path(topic_id)),
-                    "reason": escape_md(reason), "category": topics[topic_id].category}
+                    "reason": self.inline.text(reason), "category": topics[topic_id].category}
 
-        answers = [topic_ref(t) for t in topic.answered_by]
-        answered = [topic_ref(r.topic.id) for r in self.kb.topics if topic.id in r.topic.answered_by]
+        answers = []
+        for strategy_id in topic.answered_by:
+            ref = topic_ref(strategy_id, topic.answer_reason(strategy_id))
+            quote = self.answer_quote(topic.id, strategy_id, used)
+            if quote is not None:
+                used.add(quote.sentence.id)
+            ref["quote"] = self._quote(quote, page) if quote is not None else None
+            answers.append(ref)
+        answered = [topic_ref(r.topic.id, r.topic.answer_reason(topic.id)) for r in self.kb.topics if topic.id in r.topic.answered_by]
+        featured = [e for e in report.highlights if e.sentence.id not in used]
+        rest = [e for e in report.evidence if e not in featured and e.sentence.id not in used]
+        evidence = (featured + rest)[:QUOTES_PER_TOPIC]
+        shown = len(used) + len(evidence)
+        marks = self._announced()
         return {
             "topic": topic,
             "title": topic.title,
@@ -336,16 +411,17 @@ class _Context:
             "category_name": LABEL_NAMES[topic.category],
             "section_url": link(page, SECTION_PAGES[topic.category]),
             "section_title": SECTION_TITLES[topic.category],
+            "mark": marks.get(topic.id, ""),
             "summary": self.inline.text(topic.summary),
-            "synonyms": Markup(", ").join(escape_md(s) for s in topic.synonyms),
-            "highlights": [self._quote(e, page) for e in report.highlights],
-            "quotes": [self._quote(e, page) for e in report.evidence[:QUOTES_PER_TOPIC]],
-            "more_quotes": max(0, len(report.evidence) - QUOTES_PER_TOPIC),
+            "names": Markup(", ").join(escape_md(s) for s in topic.names),
+            "synonyms": escape_attr(", ".join(topic.synonyms)),  # inside raw HTML: HTML-escaped
+            "quotes": [self._quote(e, page) for e in evidence],
+            "more_quotes": max(0, len(report.evidence) - shown),
             "quote_count": len(report.evidence),
             "answers": answers,
             "answered": answered,
             "related": [topic_ref(r.target, r.reason) for r in report.related],
-            "essays": [{"title": escape_md(titles[e]), "url": link(page, essay_path(e)), "mentions": n}
+            "essays": [{"title": escape_md(self.essay_titles[e]), "url": link(page, essay_path(e)), "mentions": n}
                        for e, n in report.essays[:ESSAYS_PER_TOPIC]],
             "more_essays": max(0, len(report.essays) - ESSAYS_PER_TOPIC),
             "essay_count": len(report.essays),
@@ -366,7 +442,8 @@ class _Context:
                 "next": link(path, paths[number]) if number < len(chunks) else None,
                 "essays": [{"title": escape_md(r.essay.title), "url": link(path, essay_path(r.essay.id)),
                             "summary": self.inline.text(description(r.essay.summary, 220)),
-                            "date": r.essay.date, "words": r.essay.word_count} for r in chunk],
+                            "date": r.essay.date, "words": r.essay.word_count,
+                            "minutes": reading_minutes(r.essay.word_count), "updated": r.essay.updated} for r in chunk],
             })
         return pages
 
@@ -382,7 +459,8 @@ class _Context:
             "key_points": [
                 {"title": SECTION_TITLES[category], "points": [
                     {"text": self.inline.text(sentence_case(shorten(s.text, QUOTE_CHARS))), "anchor": s.id.rsplit("-s", 1)[0].rsplit("-", 1)[1],
-                     "cues": cue_names(s.cues)} for s in sentences]}
+                     "readings": self._readings(s)}
+                    for s in sentences]}
                 for category, sentences in report.key_points if sentences
             ],
             "announced": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t))} for t in report.announced],
@@ -390,38 +468,46 @@ class _Context:
             "topics": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t)), "mentions": n,
                         "category": LABEL_NAMES[topics[t].category]} for t, n in report.topics],
             "paragraphs": self._paragraphs(essay, page),
+            "readings": [{"phrase": self.inline.text(ph), "reading": escape_md(r)}
+                         for s in essay.sentences for ph, r in s.readings],
             "related": [{"title": escape_md(titles[r.target]), "url": link(page, essay_path(r.target)),
                          "reason": escape_md(r.reason)} for r in report.related],
             "source": escape_md(essay.source),
-            "source_note": escape_md(essay.source_note) if essay.source_note else None,
+            "source_note": self.inline.text(essay.source_note) if essay.source_note else None,
             "date": escape_md(essay.date) if essay.date else None,
+            "updated": escape_attr(essay.updated) if essay.updated else None,  # an ISO date, also inside an attribute
+            "minutes": reading_minutes(essay.word_count),
+            "repairs": [escape_md(r) for r in essay.repairs],
         }
 
     def matrix(self) -> dict[str, Any]:
+        """A card per risk: the strategies that answer it, each with the editors' reason and the essays' words."""
         page = "matrix.md"
         topics = self.topics_by_id
-        risks = [r.topic for r in self.kb.topics if r.topic.category == "risk"]
-        strategies = [r.topic for r in self.kb.topics if r.topic.category == "strategy"]
-        cells = {(c.risk, c.strategy): c for c in self.kb.matrix}
-        rows = []
-        for risk in risks:
-            row_cells, details = [], []
-            for strategy in strategies:
-                cell = cells.get((risk.id, strategy.id))
-                if cell is None:
-                    row_cells.append(None)
-                    continue
-                anchor = f"{risk.id}--{strategy.id}"
-                row_cells.append({"curated": cell.curated, "count": len(cell.evidence), "anchor": anchor,
-                                  "label": f"{strategy.title} answers {risk.title}"})
-                details.append({"strategy": escape_md(strategy.title), "anchor": anchor, "curated": cell.curated,
-                                "quotes": [self._quote(e, page) for e in cell.evidence[:5]]})
-            rows.append({"title": escape_md(risk.title), "url": link(page, topic_path(risk.id)),
-                         "cells": row_cells, "details": details})
+        used: set[str] = set()  # each quote once on the page
+        cards = []
+        for report in self.kb.topics:
+            risk = report.topic
+            if risk.category != "risk":
+                continue
+            answers = []
+            for strategy_id in risk.answered_by:
+                quote = self.answer_quote(risk.id, strategy_id, used)
+                if quote is not None:
+                    used.add(quote.sentence.id)
+                answers.append({"title": escape_md(topics[strategy_id].title), "url": link(page, topic_path(strategy_id)),
+                                "reason": self.inline.text(risk.answer_reason(strategy_id)),
+                                "quote": self._quote(quote, page) if quote is not None else None})
+            together = sorted({c.strategy for (r, _), c in self.cells.items() if r == risk.id and not c.curated},
+                              key=lambda t: topics[t].order)
+            cards.append({
+                "title": escape_md(risk.title), "url": link(page, topic_path(risk.id)),
+                "one_line": self.inline.text(first_sentence(risk.summary)), "answers": answers,
+                "together": [{"title": escape_md(topics[t].title), "url": link(page, topic_path(t))} for t in together],
+            })
         return {
-            "strategies": [{"title": escape_md(s.title), "url": link(page, topic_path(s.id))} for s in strategies],
-            "rows": rows,
-            "description": "Which strategy answers which risk for small and micro e-commerce, with the essays' evidence.",
+            "cards": cards,
+            "description": "For each risk to a small online shop, the strategies the essays and editors give as answers, and why.",
         }
 
     def _paragraphs(self, essay, page: str) -> list[dict[str, str]]:

@@ -22,6 +22,7 @@ _REPEATED_ITEM = re.compile(
     r"(?i)(?<!\w)[“\"']?([\w-]+(?:\s[\w-]+){0,3})[”\"']?\s*(?:,|\band\b|\bor\b)\s*[“\"']?\1[”\"']?(?!\w)"
 )
 _WORD = re.compile(r"[\w’'-]+")
+_QUOTED = re.compile(r"“([^”]{1,60})”")
 
 
 def word_count(text: str) -> int:
@@ -36,11 +37,23 @@ def is_garbled(text: str) -> bool:
     """
     if not re.search(r"[A-Za-z]", text):
         return True
+    quoted = [q.lower() for q in _QUOTED.findall(text) if " " in q]
+    if len(quoted) != len(set(quoted)):
+        return True
     for match in _REPEATED_ITEM.finditer(text):
         item = match.group(1)
         if " " in item or "-" in item or match.group(0)[0] in "“\"'":
             return True
     return False
+
+
+def unclear(sentence: Sentence) -> bool:
+    """A sentence a reader would stumble over: garbled, a fragment, or too long to take in.
+
+    Quoted only after the clear ones; an editors' reading of one phrase does
+    not make a sentence unclear (its note sits beside the quote).
+    """
+    return not _usable(sentence)
 
 
 def _words(text: str) -> set[str]:
@@ -127,7 +140,8 @@ def rank_evidence(topic: Topic, evidence: list[Evidence]) -> list[Evidence]:
         s = item.sentence
         return (
             s.label != topic.category,
-            not _usable(s),
+            unclear(s),
+            bool(s.readings),  # a sentence that needs the editors' note comes after the clear ones
             len(s.topics),  # a sentence about fewer topics is more about this one
             -s.score,
             item.essay_id,
@@ -144,7 +158,7 @@ def highlights(ranked: list[Evidence], limit: int = 3) -> tuple[Evidence, ...]:
         for item in ranked:
             if len(chosen) >= limit:
                 break
-            if item in chosen or is_garbled(item.sentence.text):
+            if item in chosen or unclear(item.sentence):
                 continue
             if pass_ == "new essay" and any(c.essay_id == item.essay_id for c in chosen):
                 continue

@@ -25,6 +25,8 @@ COLUMN_X = {"trend": 30, "risk": 355, "strategy": 680}
 FILL = {"trend": "#dbe8ff", "risk": "#ffe0dc", "strategy": "#dcf3e1"}
 STROKE = {"trend": "#2f5eb3", "risk": "#b3362f", "strategy": "#2f8045"}
 LINE_CHARS = 32  # two lines of this many characters fit a box
+MARGIN = 70  # room left of the first column for the arcs between its own boxes
+MAX_BEND = 60  # how far an arc between two boxes of one column swings out
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def topic_map_svg(kb: KnowledgeBase, url_for: dict[str, str]) -> str:
             position[t.id] = (COLUMN_X[c], TOP + offset + i * ROW)
 
     parts = [
-        f'<svg class="topic-map" viewBox="0 0 {WIDTH} {height}" width="100%" role="group" aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="topic-map" viewBox="{-MARGIN} 0 {WIDTH + MARGIN} {height}" width="100%" role="group" aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">',
         '<title id="map-title">Topic map</title>',
         '<desc id="map-desc">Trends, risks and strategies as three columns of linked boxes. Solid lines join a risk to the strategies that answer it; dashed lines join related topics. The same links are listed in words below the map.</desc>',
     ]
@@ -122,7 +124,7 @@ def _edge_path(a: tuple[float, float], b: tuple[float, float], kind: str) -> str
     if ax == bx:
         # same column: an arc out to the left of the boxes
         x = ax
-        bend = x - 18 - abs(by - ay) / 6
+        bend = x - min(18 + abs(by - ay) / 6, MAX_BEND)
         d = f"M{x},{ay} C{bend},{ay} {bend},{by} {x},{by}"
     else:
         if ax > bx:
