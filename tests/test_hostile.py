@@ -261,6 +261,7 @@ def _hostile_project(root: Path) -> Path:
         "date": "<script>alert(3)</script>",
         "source": "[click](javascript:alert(4)) <a href=javascript:alert(4)>x</a>",
         "summary": "<svg onload=alert(5)> `code` **bold** [link](javascript:alert(5))",
+        "updated": "2026-11-30",
     }}, allow_unicode=True, width=10_000).replace("\n", "\n  ").rstrip() + "\n"
     (seeds / "essays.yml").write_text(essays, encoding="utf-8")
     glossary = (seeds / "glossary.yml").read_text(encoding="utf-8")
@@ -464,3 +465,19 @@ def test_two_topics_with_one_title_get_a_warning(seeds_copy: Path) -> None:
     (seeds_copy / "topics.yml").write_text(topics, encoding="utf-8")
     kb = build_knowledge_base(seeds_copy)
     assert any("same title" in w and "topics.yml" in w for w in kb.warnings), kb.warnings
+
+
+@pytest.mark.slow
+def test_hostile_values_stay_text_in_the_feed_and_the_data_export(hostile_site: Path) -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    feed = ET.parse(hostile_site / "feed.xml").getroot()
+    tags = {element.tag.split("}")[-1] for element in feed.iter()}
+    assert any("onerror=alert(2)" in (e.text or "") for e in feed.iter() if e.tag.endswith("title"))
+    assert tags <= {"feed", "title", "subtitle", "link", "id", "updated", "author", "name", "entry", "summary", "content", "generator", "published", "category", "rights"}, tags
+    data = json.loads((hostile_site / "kb.json").read_text(encoding="utf-8"))
+    titles = [e["title"] for e in data["essays"]]
+    assert '"><img src=x onerror=alert(2)> Title' in titles
+    raw = (hostile_site / "kb.json").read_text(encoding="utf-8")
+    assert "<img" not in raw and "</script" not in raw.lower()  # escaped as \u003c: safe to embed
