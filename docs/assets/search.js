@@ -131,6 +131,8 @@
      is in the query, weighted by how much of the query its phrases cover. */
   const scoreEntry = (entry, query) => {
     let best = 0;
+    let partial = 0;
+    const partly = new Set(); // query indexes matched by part of a phrase
     let phrasesMatched = 0;
     const covered = new Set();
     const typos = new Map(); // query index -> vocabulary stem it was read as
@@ -145,11 +147,18 @@
           const c = closeness(q, v, i === query.length - 1);
           if (c > match) { match = c; at = i; }
         });
-        if (!match) { sum = 0; break; }
+        if (match) used.push([at, v, match]);
         sum += match;
-        used.push([at, v, match]);
       }
-      if (!sum) continue;
+      if (used.length < phrase.length) {
+        // part of a phrase ("price" of "price war"): counts only when no phrase matches whole
+        const sure = used.filter(([, , match]) => match >= 0.7);
+        if (sure.length) {
+          partial = Math.max(partial, 0.4 * sure.reduce((total, [, , match]) => total + match, 0));
+          for (const [at] of sure) partly.add(at);
+        }
+        continue;
+      }
       phrasesMatched += 1;
       best = Math.max(best, sum + 0.5 * (phrase.length - 1));
       for (const [at, v, match] of used) {
@@ -158,10 +167,15 @@
         else exact.add(at);
       }
     }
-    if (!best) return null;
+    if (!best && !partial) return null;
     for (const at of [...typos.keys()]) if (exact.has(at)) typos.delete(at);
     const coverage = covered.size / query.length;
-    const score = (best + 0.2 * Math.min(phrasesMatched - 1, 3)) * coverage * (WEIGHT[entry.kind] ?? 1);
+    const weight = WEIGHT[entry.kind] ?? 1;
+    if (!best) {
+      // no whole phrase: a weak match that never counts as covering the query
+      return { entry, score: partial * (partly.size / query.length) * weight, coverage: 0, typos: new Map() };
+    }
+    const score = (best + 0.2 * Math.min(phrasesMatched - 1, 3)) * coverage * weight;
     return { entry, score, coverage, typos };
   };
 

@@ -37,8 +37,12 @@ PAGEFIND_DIR = "pagefind"
 # navigation and footer repeat on every page and would match every query.
 ROOT_SELECTOR = "article.md-content__inner"
 EXCLUDE_SELECTORS = (".headerlink", ".md-source-file")
-# pages readers should not land on from search: the 404 page, the editors' report
-NOT_INDEXED = ("404.html", "curator-report")
+# Not in the full-text index: the 404 page and the editors' report, which readers
+# should not land on; topic pages, which the vocabulary finds by their title,
+# synonyms and readers' words (their quotes are indexed on the essay pages
+# they come from, and each would cost a large excerpt fetch per query); and
+# pages that only list every topic (tags, matrix, map), which match too much.
+NOT_INDEXED = ("404.html", "curator-report", "topics", "tags", "matrix", "map")
 # Pagefind also writes ready-made UIs; the site has its own, so they are removed
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
