@@ -395,8 +395,50 @@ def test_search_fetches_its_index_only_when_a_reader_searches(browser: Browser, 
         search(page, "brands")
         assert "search-words.json" in fetched
         assert any(u.startswith("pagefind/index/") for u in fetched), fetched
+        assert "pagefind/pagefind-worker.js" not in fetched  # no worker: nothing more for the CSP to allow
     finally:
         context.close()
+
+
+# What the search needs from a Content-Security-Policy, beyond Material's own needs
+# (its inline scripts get hashes from the publish step; 'unsafe-inline' stands in for them here).
+SEARCH_CSP = "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
+MATERIAL_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'none'"
+
+
+def _search_under_policy(browser: Browser, site_url: str, script_src: str) -> tuple[list[str], list[str]]:
+    context = _context(browser, site_url)
+    policy = f"{MATERIAL_CSP}; script-src 'self' 'unsafe-inline' {script_src}; connect-src 'self'"
+    def with_policy(route) -> None:  # noqa: ANN001 - Playwright's Route
+        response = route.fetch()
+        headers = {**response.headers}
+        if response.headers.get("content-type", "").startswith("text/html"):
+            headers["content-security-policy"] = policy
+        route.fulfill(response=response, headers=headers)
+    context.route("**/*", with_policy)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+        page.goto("")
+        return search(page, "live streaming"), errors
+    finally:
+        context.close()
+
+
+def test_search_works_under_a_strict_content_security_policy(browser: Browser, site_url: str) -> None:
+    results, errors = _search_under_policy(browser, site_url, "'wasm-unsafe-eval'")
+    assert results[0] == site_url + "topics/live-streaming/"
+    assert any("/essays/" in r for r in results), results  # the full-text results came too
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_without_wasm_unsafe_eval_the_full_text_search_is_refused(browser: Browser, site_url: str) -> None:
+    """Why the policy must name 'wasm-unsafe-eval': Pagefind's index is read by WebAssembly."""
+    results, errors = _search_under_policy(browser, site_url, "")
+    assert results[:1] == [site_url + "topics/live-streaming/"]  # the vocabulary still answers
+    assert not any("/essays/" in r for r in results), results
+    assert [e for e in errors if "WebAssembly" in e or "unsafe-eval" in e], errors
 
 
 # --- links from quotes to paragraphs -----------------------------------------------------
