@@ -28,6 +28,7 @@
   const base = new URL((root.dataset.base || ".").replace(/\/?$/, "/"), location.href);
   const KINDS = { trend: "Trend", strategy: "Strategy", risk: "Risk", glossary: "Glossary", section: "Section",
                   essay: "Essay", page: "Page" };
+  const TOPIC_KINDS = new Set(["trend", "strategy", "risk"]);
   const WEIGHT = { trend: 1, strategy: 1, risk: 1, glossary: 0.85, section: 0.6 };
   const MAX_RESULTS = 10;
   const FULL_TEXT_RESULTS = 6; // each Pagefind result shown costs one fragment fetch
@@ -186,7 +187,8 @@
     return scored.filter((s) => s.score >= top * 0.3).slice(0, MAX_RESULTS);
   };
 
-  /* Topics whose words look most like the query (shared letter triples), for a query that matched nothing. */
+  /* Topics whose words look much like the query (shared letter triples), for a query that matched nothing:
+     a heavy misspelling. A looser threshold links topics that only share an ending ("-ation"). */
   const closest = (voc, query) => {
     const grams = (text) => {
       const s = ` ${text} `;
@@ -204,7 +206,7 @@
     return voc.entries
       .filter((e) => e.kind in WEIGHT && e.kind !== "section")
       .map((e) => ({ entry: e, score: Math.max(...e.words.map(similarity)) }))
-      .filter((s) => s.score >= 0.25)
+      .filter((s) => s.score >= 0.6)
       .sort((a, b) => b.score - a.score)
       .slice(0, 3)
       .map((s) => s.entry);
@@ -341,7 +343,10 @@
       return item(href, entry.title, entry.kind, highlighted(entry.text, words));
     });
     list.replaceChildren(...items);
-    const covered = matches.some((m) => m.coverage === 1 && m.entry.kind !== "section");
+    // covered: a topic's phrases take in at least half of the query's words, or any entry all of them;
+    // "cash flow" is not (two glossary terms, one word each), "grow my followers" is (the fan pool topic)
+    const covered = matches.some((m) => (TOPIC_KINDS.has(m.entry.kind) && m.coverage >= 0.5)
+      || (m.entry.kind !== "section" && m.coverage === 1));
     // a word read as a typo: offer the vocabulary's spelling
     const typos = matches.length && matches[0].typos.size ? matches[0].typos : null;
     const corrected = typos
