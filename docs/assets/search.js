@@ -232,6 +232,19 @@
     return found ? found.results : [];
   };
 
+  /* Pagefind also answers with words that only begin like the query ("in" for "influencers",
+     "warns" for "war"): a result counts only if a word it marks is the query's word. */
+  const sameWord = (marked, q) => {
+    if (q.cjk || CJK.test(marked)) return marked.includes(q.word) || q.word.includes(marked);
+    const a = stem(marked);
+    if (a === q.stem) return true;
+    let shared = 0;
+    while (shared < a.length && a[shared] === q.stem[shared]) shared += 1;
+    return shared >= 4 && shared >= 0.6 * Math.min(a.length, q.stem.length);
+  };
+  const marksQuery = (excerpt, words) =>
+    [...excerpt.matchAll(/<mark>(.*?)<\/mark>/g)].flatMap((m) => tokens(m[1])).some((m) => words.some((q) => sameWord(m, q)));
+
   const kindOf = (url, voc) => {
     const path = url.href.slice(base.href.length).split("#")[0];
     if (path === "glossary/") return "glossary";
@@ -368,12 +381,13 @@
     }
     if (id !== current) return;
     const extra = [];
-    for (const result of pages.slice(0, FULL_TEXT_RESULTS + matches.length)) {
+    const sought = corrected ? queryWords(corrected, voc.ignore) : words;
+    for (const result of pages.slice(0, FULL_TEXT_RESULTS + 4)) {
       if (extra.length >= FULL_TEXT_RESULTS || items.length + extra.length >= MAX_RESULTS) break;
       const data = await result.data();
       if (id !== current) return;
       const href = new URL(data.raw_url.replace(/^\//, ""), base).href;
-      if (shown.has(href)) continue;
+      if (shown.has(href) || !(marksQuery(data.excerpt, words) || marksQuery(data.excerpt, sought))) continue;
       shown.add(href);
       extra.push(item(href, data.meta.title || href, kindOf(new URL(href), voc), excerptOf(data.excerpt)));
     }
