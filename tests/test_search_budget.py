@@ -45,6 +45,7 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_first_search_on_1000_essays_fetches_less_than_its_budget(large_site: Path) -> None:
     result = bench_search.measure(large_site)
     shown = json.dumps(result, indent=1)
+    print(f"search on {ESSAYS} essays: {shown}")  # in the test log, for the record
     assert result["engine"] == "pagefind"
     assert result["first_query_bytes"] <= FIRST_QUERY_BUDGET, shown
     assert result["later_query_bytes_max"] <= LATER_QUERY_BUDGET, shown
