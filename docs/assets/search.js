@@ -405,12 +405,12 @@
       notes.push(document.createTextNode("Did you mean "), button, document.createTextNode("?"));
     }
     if (!covered) {
-      const words_ = quoted(words.map((q) => q.word).join(" "));
+      const asked = quoted(words.map((q) => q.word).join(" "));
       const near = matches.length ? matches.slice(0, 3).map((m) => m.entry) : closest(voc, words);
       if (notes.length) notes.push(document.createElement("br"));
       notes.push(document.createTextNode(extra.length
-        ? `No topic covers ${words_}; these pages mention its words. `
-        : `The essays don't cover ${words_}. `));
+        ? `No topic covers ${asked}; these pages mention its words. `
+        : `The essays don't cover ${asked}. `));
       if (near.length) {
         notes.push(document.createTextNode(near.length === 1 ? "Closest topic: " : "Closest topics: "));
         near.forEach((entry, i) => notes.push(...(i ? [document.createTextNode(", "), link(entry)] : [link(entry)])));
