@@ -6,10 +6,13 @@ Serves each built site on 127.0.0.1 (gzip, like a static host), opens its home
 page and types reader queries into the search box key by key, as a reader
 does. For each site it reports:
 
-- bytes before the first result: everything the search fetched from opening
-  the page to the first query's results (index, vocabulary, scripts);
+- bytes before the first result shown: what the search fetched from opening
+  the page until the first query's first results appeared (the vocabulary
+  answers before Pagefind; lunr shows nothing before its whole index is in);
+- bytes for the whole first query: everything until its results are complete
+  (index, vocabulary, scripts, full-text chunks and excerpts);
 - bytes per later query: the mean of what each following query fetched;
-- ms from the last key to the results (first query, and the median of later ones);
+- ms from the last key to the first results shown and to the complete results;
 - the search index's size on disk.
 
 It works on a site built with either engine (``extra.kb_search``): Pagefind
@@ -42,15 +45,25 @@ TIMEOUT_MS = 120_000  # lunr at 10,000 essays loads a 44 MB index before its fir
 # to the results; the search box's own "done" state (Pagefind) or a quiet
 # period after a result count (lunr) says the answer is complete.
 WATCH = """() => {
-  window.__kb = { lastKey: 0, lastChange: 0 };
-  const key = () => { window.__kb.lastKey = performance.now(); };
+  performance.setResourceTimingBufferSize(100000);
+  window.__kb = { lastKey: 0, lastChange: 0, firstResult: 0 };
+  const key = () => { window.__kb.lastKey = performance.now(); window.__kb.firstResult = 0; };
   document.addEventListener('keydown', key, true);
   document.addEventListener('input', key, true);  // Chinese typed as text comes without key events
-  const note = () => { window.__kb.lastChange = performance.now(); };
+  const list = document.querySelector('.md-search-result__list');
+  const note = () => {
+    const now = performance.now();
+    window.__kb.lastChange = now;
+    if (!window.__kb.firstResult && window.__kb.lastKey && list.children.length) window.__kb.firstResult = now;
+  };
   const observer = new MutationObserver(note);
   for (const el of document.querySelectorAll('.md-search-result__list, .md-search-result__meta, .kb-search-notice'))
     observer.observe(el, { childList: true, subtree: true, characterData: true });
 }"""
+# bytes of the search's own files that finished arriving in a time window (Resource Timing, same clock)
+ARRIVED = """([files, since, until]) => performance.getEntriesByType('resource')
+  .filter(e => files.some(f => new URL(e.name).pathname.includes('/' + f)) && e.responseEnd > since && e.responseEnd <= until)
+  .reduce((sum, e) => sum + e.transferSize, 0)"""
 DONE_PAGEFIND = """q => { const r = document.querySelector('[data-kb-search]');
   return r && r.dataset.state === 'done' && r.dataset.query === q; }"""
 # lunr: a result count is shown and nothing has changed for 500 ms
@@ -86,12 +99,13 @@ def measure(site_dir: Path, queries=QUERIES, delay_ms: int = 120) -> dict:
             page.evaluate(WATCH)
             box = page.locator("input.md-search__input")
             box.click()
-            fetched, times = [], []
+            fetched, first_bytes, times, first_times = [], [], [], []
             for query in queries:
                 before = wire.total()
                 box.press("Control+a")
                 box.press("Backspace")
                 page.wait_for_timeout(300)  # the empty box settles before the next query
+                started = page.evaluate("() => performance.now()")
                 box.press_sequentially(query, delay=delay_ms)
                 if any("\u3400" <= c <= "\u9fff" for c in query):
                     box.dispatch_event("keyup")
@@ -102,15 +116,24 @@ def measure(site_dir: Path, queries=QUERIES, delay_ms: int = 120) -> dict:
                 page.wait_for_timeout(200)  # let the last responses finish arriving before counting
                 clock = page.evaluate("() => window.__kb")
                 times.append(max(0.0, clock["lastChange"] - clock["lastKey"]))
+                first_times.append(max(0.0, (clock["firstResult"] or clock["lastChange"]) - clock["lastKey"]))
                 fetched.append(wire.total() - before)
+                since = 0 if not first_bytes else started  # the first query owns what loaded with the page
+                first_bytes.append(page.evaluate(ARRIVED, [list(SEARCH_FILES), since,
+                                                          clock["firstResult"] or clock["lastChange"]]))
             # what loaded with the page (lunr's whole index, the search script) belongs to the first query
             fetched[0] = sum(fetched[:1]) + (wire.total() - sum(fetched))
+            if kind == "lunr":
+                first_bytes = fetched[:]  # lunr shows nothing before its whole index is in
         finally:
             browser.close()
     later = fetched[1:] or [0]
     return {
         "engine": kind,
         "queries": len(queries),
+        "first_result_bytes": first_bytes[0],
+        "first_result_ms": round(first_times[0]),
+        "later_first_result_ms": round(statistics.median(first_times[1:] or [0])),
         "first_query_bytes": fetched[0],
         "later_query_bytes": round(statistics.mean(later)),
         "later_query_bytes_max": max(later),
@@ -118,7 +141,8 @@ def measure(site_dir: Path, queries=QUERIES, delay_ms: int = 120) -> dict:
         "later_ms": round(statistics.median(times[1:] or [0])),
         "later_ms_max": round(max(times[1:] or [0])),
         "index_bytes": index_bytes(site_dir),
-        "per_query": [{"query": q, "bytes": b, "ms": round(t)} for q, b, t in zip(queries, fetched, times)],
+        "per_query": [{"query": q, "bytes": b, "bytes_to_first_result": fb, "ms": round(t), "ms_to_first_result": round(ft)}
+                      for q, b, fb, t, ft in zip(queries, fetched, first_bytes, times, first_times)],
     }
 
 
@@ -146,12 +170,14 @@ class _WireBytes:
 
 def table(results: list[dict]) -> str:
     rows = [("", *[r["engine"] for r in results]),
-            ("bytes before the first result", *[_kb(r["first_query_bytes"]) for r in results]),
+            ("bytes before the first result shown", *[_kb(r["first_result_bytes"]) for r in results]),
+            ("bytes for the whole first query (full text included)", *[_kb(r["first_query_bytes"]) for r in results]),
             ("bytes per later query (mean / max)",
              *[f"{_kb(r['later_query_bytes'])} / {_kb(r['later_query_bytes_max'])}" for r in results]),
-            ("ms from the last key to results: first query", *[f"{r['first_ms']} ms" for r in results]),
-            ("ms from the last key to results: later (median / max)",
-             *[f"{r['later_ms']} / {r['later_ms_max']} ms" for r in results]),
+            ("ms from the last key to the first results shown: first query / later (median)",
+             *[f"{r['first_result_ms']} / {r['later_first_result_ms']} ms" for r in results]),
+            ("ms from the last key to the complete results: first query / later (median, max)",
+             *[f"{r['first_ms']} / {r['later_ms']}, {r['later_ms_max']} ms" for r in results]),
             ("index size on disk", *[_kb(r["index_bytes"]) for r in results])]
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     lines.insert(1, "|" + "---|" * len(rows[0]))

@@ -31,8 +31,11 @@
   const TOPIC_KINDS = new Set(["trend", "strategy", "risk"]);
   const WEIGHT = { trend: 1, strategy: 1, risk: 1, glossary: 0.85, section: 0.6 };
   const MAX_RESULTS = 10;
-  const FULL_TEXT_RESULTS = 6; // each Pagefind result shown costs one fragment fetch
-  const DEBOUNCE_MS = 100; // Pagefind waits for a pause in typing; the vocabulary answers every key
+  const FULL_TEXT_RESULTS = 5; // each Pagefind result shown costs one fragment fetch (1-5 KB)
+  const FULL_TEXT_TRIES = 7; // fragments fetched at most per query, some of them turned down
+  // Pagefind waits for a pause in typing, the vocabulary answers every key: each
+  // Pagefind query for a half-typed word fetches that word's index chunk (16-125 KB at 10,000 essays)
+  const DEBOUNCE_MS = 180;
   const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
   // --- words ----------------------------------------------------------------------------------
@@ -373,19 +376,22 @@
     if (id !== current) return;
     let pages = [];
     try {
-      const text = words.map((q) => q.word).join(" ");
-      pages = await fullText(text);
-      if (!pages.length && corrected) pages = await fullText(corrected);
+      // words of one or two letters ("in", "ai") would fetch the index chunk of the
+      // commonest words for little: the vocabulary answers those
+      const indexed = (text) => tokens(text).filter((t) => t.length >= 3 || CJK.test(t)).join(" ");
+      const text = indexed(words.map((q) => q.word).join(" "));
+      if (text) pages = await fullText(text);
+      if (!pages.length && corrected && indexed(corrected)) pages = await fullText(indexed(corrected));
     } catch (error) {
       console.warn("search: the full-text index is unavailable", error);
     }
     if (id !== current) return;
     const extra = [];
     const sought = corrected ? queryWords(corrected, voc.ignore) : words;
-    for (const result of pages.slice(0, FULL_TEXT_RESULTS + 4)) {
+    const fragments = await Promise.all(pages.slice(0, FULL_TEXT_TRIES).map((result) => result.data()));
+    if (id !== current) return;
+    for (const data of fragments) {
       if (extra.length >= FULL_TEXT_RESULTS || items.length + extra.length >= MAX_RESULTS) break;
-      const data = await result.data();
-      if (id !== current) return;
       const href = new URL(data.raw_url.replace(/^\//, ""), base).href;
       if (shown.has(href) || !(marksQuery(data.excerpt, words) || marksQuery(data.excerpt, sought))) continue;
       shown.add(href);
@@ -426,6 +432,9 @@
   };
 
   const search = () => {
+    // the full-text engine (about 160 KB at 10,000 essays: WebAssembly, page list) loads
+    // while the reader types, so it is ready when they pause; the vocabulary answers first
+    loadPagefind().catch(() => {});
     current += 1;
     root.dataset.state = "busy";
     run(input.value, current).catch((error) => {
