@@ -31,8 +31,8 @@
   const TOPIC_KINDS = new Set(["trend", "strategy", "risk"]);
   const WEIGHT = { trend: 1, strategy: 1, risk: 1, glossary: 0.85, section: 0.6 };
   const MAX_RESULTS = 10;
-  const FULL_TEXT_RESULTS = 5; // each Pagefind result shown costs one fragment fetch (1-5 KB)
-  const FULL_TEXT_TRIES = 7; // fragments fetched at most per query, some of them turned down
+  const FULL_TEXT_RESULTS = 4; // each Pagefind result shown costs one fragment fetch (1-5 KB)
+  const FULL_TEXT_TRIES = 5; // fragments fetched at most per query, some of them turned down
   // Pagefind waits for a pause in typing, the vocabulary answers every key: each
   // Pagefind query for a half-typed word fetches that word's index chunk (16-125 KB at 10,000 essays)
   const DEBOUNCE_MS = 180;

@@ -41,8 +41,9 @@ EXCLUDE_SELECTORS = (".headerlink", ".md-source-file")
 # should not land on; topic pages, which the vocabulary finds by their title,
 # synonyms and readers' words (their quotes are indexed on the essay pages
 # they come from, and each would cost a large excerpt fetch per query); and
-# pages that only list every topic (tags, matrix, map), which match too much.
-NOT_INDEXED = ("404.html", "curator-report", "topics", "tags", "matrix", "map")
+# pages that only list every topic (home, tags, matrix, map) or show the data
+# format (export), which match too much.
+NOT_INDEXED = ("404.html", "curator-report", "topics", "tags", "matrix", "map", "export")
 # Pagefind also writes ready-made UIs; the site has its own, so they are removed
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -115,7 +116,7 @@ def pagefind_command(site_dir: Path) -> list[str]:
     """The Pagefind run for a built site: only its content pages, only their article."""
     folders = sorted(p.name for p in site_dir.iterdir()
                      if p.is_dir() and p.name not in NOT_INDEXED and any(p.rglob("*.html")))
-    pages = "{" + ",".join(["index.html", *(f"{name}/**/*.html" for name in folders)]) + "}"
+    pages = "{" + ",".join(f"{name}/**/*.html" for name in folders) + "}"
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--glob", pages,
                "--root-selector", ROOT_SELECTOR, "--force-language", "en", "--quiet"]
     for selector in EXCLUDE_SELECTORS:
