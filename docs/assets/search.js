@@ -99,7 +99,7 @@
           const phrases = entry.words.map((text) => {
             const kept = tokens(text).filter((t) => !ignore.has(t));
             for (const t of kept) if (!words.has(stem(t))) words.set(stem(t), t);
-            return kept.map(stem);
+            return Object.assign(kept.map(stem), { text });
           }).filter((p) => p.length);
           return { ...entry, phrases };
         });
@@ -138,6 +138,7 @@
     let partial = 0;
     const partly = new Set(); // query indexes matched by part of a phrase
     let phrasesMatched = 0;
+    let matchedText = ""; // the entry's words the query matched best, shown when its excerpt does not have them
     const covered = new Set();
     const typos = new Map(); // query index -> vocabulary stem it was read as
     const exact = new Set(); // query indexes some phrase matched without a typo
@@ -164,7 +165,8 @@
         continue;
       }
       phrasesMatched += 1;
-      best = Math.max(best, sum + 0.5 * (phrase.length - 1));
+      const phraseScore = sum + 0.5 * (phrase.length - 1);
+      if (phraseScore > best) { best = phraseScore; matchedText = phrase.text; }
       for (const [at, v, match] of used) {
         covered.add(at);
         if (match === 0.7 || match === 0.55) typos.set(at, v);
@@ -180,7 +182,7 @@
       return { entry, score: partial * (partly.size / query.length) * weight, coverage: 0, typos: new Map() };
     }
     const score = (best + 0.2 * Math.min(phrasesMatched - 1, 3)) * coverage * weight;
-    return { entry, score, coverage, typos };
+    return { entry, score, coverage, typos, matchedText };
   };
 
   const matchVocabulary = (voc, query) => {
@@ -353,10 +355,17 @@
     }
     const matches = matchVocabulary(voc, words);
     const shown = new Set();
-    const items = matches.map(({ entry }) => {
+    const items = matches.map(({ entry, matchedText }) => {
       const href = new URL(entry.url, base).href;
       shown.add(href);
-      return item(href, entry.title, entry.kind, highlighted(entry.text, words));
+      const teaser = highlighted(entry.text, words);
+      if (matchedText && !teaser.querySelector("mark") && matchedText.toLowerCase() !== entry.title.toLowerCase()) {
+        // the reader's word is one of the entry's other names or readers' words: say which
+        const mark = document.createElement("mark");
+        mark.textContent = matchedText;
+        teaser.prepend("Matched ", mark, entry.text ? ". " : "");
+      }
+      return item(href, entry.title, entry.kind, teaser);
     });
     list.replaceChildren(...items);
     // covered: a topic's phrases take in at least half of the query's words, or any entry all of them;
