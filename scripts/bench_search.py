@@ -83,16 +83,29 @@ def index_bytes(site_dir: Path) -> int:
     return sum(p.stat().st_size for p in files if p.is_file())
 
 
-def measure(site_dir: Path, queries=QUERIES, delay_ms: int = 120) -> dict:
-    """Bytes and milliseconds of search on ``site_dir``, typed as a reader types (``delay_ms`` between keys)."""
+def measure(site_dir: Path, queries=QUERIES, delay_ms: int = 120, browser=None) -> dict:  # noqa: ANN001
+    """Bytes and milliseconds of search on ``site_dir``, typed as a reader types (``delay_ms`` between keys).
+
+    ``browser``: a Playwright Chromium already running (the tests'); without it, Debian's Chromium is launched.
+    """
+    if browser is not None:
+        return _measure(browser, Path(site_dir), queries, delay_ms)
     from playwright.sync_api import sync_playwright
 
-    site_dir = Path(site_dir)
-    kind = engine(site_dir)
-    with SiteServer(site_dir) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            return _measure(chromium, Path(site_dir), queries, delay_ms)
+        finally:
+            chromium.close()
+
+
+def _measure(browser, site_dir: Path, queries, delay_ms: int) -> dict:  # noqa: ANN001 - Playwright's Browser
+    kind = engine(site_dir)
+    with SiteServer(site_dir) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        try:
+            page = context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
             wire = _WireBytes(page, server.url)
             page.goto(server.url)
@@ -126,7 +139,7 @@ def measure(site_dir: Path, queries=QUERIES, delay_ms: int = 120) -> dict:
             if kind == "lunr":
                 first_bytes = fetched[:]  # lunr shows nothing before its whole index is in
         finally:
-            browser.close()
+            context.close()
     later = fetched[1:] or [0]
     return {
         "engine": kind,

@@ -46,8 +46,8 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
-def test_a_first_search_on_1000_essays_fetches_less_than_its_budget(large_site: Path) -> None:
-    result = bench_search.measure(large_site)
+def test_a_first_search_on_1000_essays_fetches_less_than_its_budget(large_site: Path, browser) -> None:  # noqa: ANN001
+    result = bench_search.measure(large_site, browser=browser)
     shown = json.dumps(result, indent=1)
     print(f"search on {ESSAYS} essays: {shown}")  # in the test log, for the record
     assert result["engine"] == "pagefind"
@@ -58,13 +58,13 @@ def test_a_first_search_on_1000_essays_fetches_less_than_its_budget(large_site: 
     assert all(q["ms"] > 0 for q in result["per_query"]), shown
 
 
-def test_the_measure_counts_an_index_loaded_with_the_page(tmp_path: Path) -> None:
+def test_the_measure_counts_an_index_loaded_with_the_page(tmp_path: Path, browser) -> None:  # noqa: ANN001
     """Material's lunr search fetches its whole index with the page: the measure charges it to the first query."""
     project = copy_project(tmp_path / "p")
     lunr = subprocess.run([sys.executable, "-m", "kb", "build", "-d", "site-lunr"], cwd=project, capture_output=True,
                           text=True, env={**os.environ, "KB_SEARCH": "lunr"})
     assert lunr.returncode == 0, lunr.stderr
-    measured = bench_search.measure(project / "site-lunr", queries=("price war", "brands"))
+    measured = bench_search.measure(project / "site-lunr", queries=("price war", "brands"), browser=browser)
     index = (project / "site-lunr" / "search" / "search_index.json").stat().st_size
     assert measured["engine"] == "lunr"
     assert measured["first_query_bytes"] > index / 10  # gzip makes it ~5x smaller on the wire
