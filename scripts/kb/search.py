@@ -3,7 +3,7 @@
 Two parts, both read by the search box (``docs/assets/search.js``):
 
 - ``vocabulary``: every topic, glossary term and section with the words a
-  reader may type for it (titles, synonyms, ``seeds/search.yml``, the Chinese
+  reader may type for it (titles, other names, synonyms, ``seeds/search.yml``, the Chinese
   terms in glossary definitions). Its size grows with the curated YAML, not
   with the essays, so it is fetched whole on the first search. It is what
   ranks a topic page first for its own words, forgives plurals and typos and
@@ -91,7 +91,7 @@ def vocabulary(kb: KnowledgeBase, words: SearchWords) -> dict:
         entries.append({
             "url": page_url(f"topics/{topic.id}.md"), "title": topic.title, "kind": topic.category,
             "text": excerpt(topic.summary),
-            "words": _unique([topic.title, *topic.synonyms, *words.words_for(topic.id)]),
+            "words": _unique([topic.title, *topic.names, *topic.synonyms, *words.words_for(topic.id)]),
         })
     for term in kb.glossary:
         entries.append({
