@@ -35,7 +35,7 @@ def make_project(target: Path, essays: int) -> Path:
             shutil.copy2(source, target / part)
     seeds = target / "seeds"
     seeds.mkdir()
-    for name in ("topics.yml", "glossary.yml", "cues.yml"):
+    for name in ("topics.yml", "glossary.yml", "cues.yml", "search.yml"):
         shutil.copy2(ROOT / "seeds" / name, seeds / name)
     articles = usable_articles()
     for i in range(essays):

@@ -33,6 +33,7 @@ VENDORED = "assets/vendor/iframe-worker/shim.js"
 OFFLINE_CONFIG = f"""# Written by scripts/offline.py for the offline build only.
 INHERIT: mkdocs.yml
 extra:
+  kb_search: lunr   # Pagefind cannot fetch its index from file://; Material's lunr search inlines it
   polyfills:
     - {VENDORED}
 """

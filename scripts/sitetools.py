@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "seeds", "scripts")
 # generated pages and tool output that a copy must not take along
 SKIP = ("__pycache__", "topics", "essays", "index.md", "trends.md", "strategies.md", "risks.md", "glossary.md",
-        "matrix.md", "map.md", "curator-report.md", "kb.json", "feed.xml")
+        "matrix.md", "map.md", "curator-report.md", "kb.json", "feed.xml", "search-words.json")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

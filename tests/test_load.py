@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kb.errors import SeedError
-from kb.load import cue_pattern, find_essays, load_curation, load_cues, load_essay_meta, load_glossary, load_topics, read_yaml
+from kb.load import (cue_pattern, find_essays, load_curation, load_cues, load_essay_meta, load_glossary, load_search_words,
+                     load_topics, read_yaml)
 from conftest import SEEDS
 
 TOPIC = """\
@@ -139,3 +140,56 @@ def test_announced_topics_must_exist(tmp_path: Path) -> None:
     assert caught.value.line == 3 and "did you mean 'price-war'?" in str(caught.value)
     meta = load_essay_meta(write(tmp_path, "ok.yml", "essays:\n  e1:\n    announces: [price-war]\n"), {"e1"}, {"price-war"})
     assert meta[0][1].announces == ("price-war",)
+
+
+# --- search.yml: the words readers type (the search box only) -------------------------------
+
+SEARCH = """\
+topics:
+  price-war:
+    - competitor
+    - 价格战
+  build-brand: [branding]
+ignore: [how, do, i, should]
+"""
+
+
+def test_search_words_load(tmp_path: Path) -> None:
+    words = load_search_words(write(tmp_path, "search.yml", SEARCH), {"price-war", "build-brand"})
+    assert words.topics == (("build-brand", ("branding",)), ("price-war", ("competitor", "价格战")))
+    assert words.words_for("price-war") == ("competitor", "价格战") and words.words_for("other") == ()
+    assert words.ignore == ("how", "do", "i", "should")
+
+
+def test_the_real_search_words_name_real_topics() -> None:
+    curation = load_curation(SEEDS, {"000_b324af7ecf30e8c5", "001_f40635d0f4808210"})
+    words = load_search_words(SEEDS / "search.yml", {t.id for t in curation.topics})
+    assert {"covid", "pandemic", "tiktok shop"} <= set(words.words_for("live-streaming"))
+    assert "private traffic" in words.words_for("build-fan-base")
+
+
+def test_no_search_file_means_no_extra_words(tmp_path: Path) -> None:
+    assert load_search_words(tmp_path / "search.yml", {"a"}).topics == ()
+
+
+def test_a_search_word_for_an_unknown_topic_names_the_line_and_the_likely_id(tmp_path: Path) -> None:
+    path = write(tmp_path, "search.yml", SEARCH.replace("build-brand:", "build-brands:"))
+    with pytest.raises(SeedError) as caught:
+        load_search_words(path, {"price-war", "build-brand"})
+    assert caught.value.path == path and caught.value.line == 5
+    assert "'build-brands' is not a topic id" in str(caught.value) and "did you mean 'build-brand'?" in str(caught.value)
+
+
+def test_a_search_phrase_of_ignored_words_only_can_never_match(tmp_path: Path) -> None:
+    path = write(tmp_path, "search.yml", SEARCH.replace("    - competitor\n", "    - competitor\n    - how do I\n"))
+    with pytest.raises(SeedError) as caught:
+        load_search_words(path, {"price-war", "build-brand"})
+    assert caught.value.line == 4
+    assert "'how do I' is made only of ignored words" in str(caught.value) and "fix:" in str(caught.value)
+
+
+def test_a_search_word_must_be_text(tmp_path: Path) -> None:
+    path = write(tmp_path, "search.yml", SEARCH.replace("[branding]", "[{a: b}]"))
+    with pytest.raises(SeedError, match="must be text") as caught:
+        load_search_words(path, {"price-war", "build-brand"})
+    assert caught.value.line == 5

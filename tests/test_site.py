@@ -133,14 +133,26 @@ def test_essay_001_lists_its_six_trends(site: Path, kb: dict) -> None:
     assert section.count("<li>") == 6
 
 
-def test_search_index_knows_topic_titles_and_synonyms(site: Path, kb: dict) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    by_location = {d["location"]: d for d in index["docs"]}
+def test_search_knows_every_topic_by_its_title_synonyms_and_readers_words(site: Path, kb: dict) -> None:
+    vocabulary = json.loads((site / "search-words.json").read_text(encoding="utf-8"))
+    by_url = {e["url"]: e for e in vocabulary["entries"]}
     for topic in kb["topics"]:
-        doc = by_location[topic["url"]]
-        assert doc["title"] == topic["title"]
-        for synonym in topic["synonyms"]:
-            assert synonym.lower() in doc["text"].lower(), (topic["id"], synonym)
+        entry = by_url[topic["url"]]
+        assert entry["title"] == topic["title"] and entry["kind"] == topic["category"]
+        assert {s.lower() for s in topic["synonyms"]} <= {w.lower() for w in entry["words"]}, topic["id"]
+    assert "covid" in by_url["topics/live-streaming/"]["words"]
+    assert "小而美" in by_url["glossary/#small-and-beautiful"]["words"]  # from the definition's Chinese
+    assert "how" in vocabulary["ignore"]
+
+
+def test_the_full_text_index_covers_content_pages_only(site: Path) -> None:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    left_out = {"curator-report", "topics", "tags", "matrix", "map", "export"}
+    pages = sum(1 for p in site.rglob("*/index.html") if not left_out & set(p.relative_to(site).parts))
+    assert entry["languages"]["en"]["page_count"] == pages
+    assert (site / "pagefind" / "pagefind.js").is_file() and not (site / "pagefind" / "pagefind-ui.js").exists()
+    # Material's lunr index is left empty, not written for nobody (44 MB at 10,000 essays)
+    assert json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"] == []
 
 
 def test_glossary_terms_explain_themselves_on_hover(site: Path, kb: dict) -> None:

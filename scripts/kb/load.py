@@ -20,7 +20,7 @@ import yaml
 from .topics import compile_editor_pattern
 from .errors import SeedError
 from .invisible import remove_invisible
-from .models import CATEGORIES, LABELS, Cue, Curation, EssayMeta, GlossaryTerm, SeedFile, Topic
+from .models import CATEGORIES, LABELS, Cue, Curation, EssayMeta, GlossaryTerm, SearchWords, SeedFile, Topic
 
 ESSAY_SUFFIXES = (".txt", ".md")
 TOPICS_FILE = "topics.yml"
@@ -28,6 +28,7 @@ GLOSSARY_FILE = "glossary.yml"
 ESSAYS_FILE = "essays.yml"
 CUES_FILE = "cues.yml"
 OVERRIDES_FILE = "overrides.yml"
+SEARCH_FILE = "search.yml"
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -605,3 +606,37 @@ def load_curation(seeds_dir: Path, stems: set[str]) -> Curation:
 
 def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+# --- search words (the search box only) ---------------------------------------------------------
+
+
+def search_tokens(text: str) -> list[str]:
+    """Lowercase words and CJK runs, split as the search box splits a query (docs/assets/search.js)."""
+    return re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W_]+", text.lower().replace("'", "").replace("\u2019", ""))
+
+
+def load_search_words(path: Path, topic_ids: set[str]) -> SearchWords:
+    """Read and validate ``search.yml``: topic ids exist, every phrase can match a query."""
+    doc = _optional(path)
+    if doc is None:
+        return SearchWords()
+    root = _require_mapping(doc, doc.data, (), "the file")
+    _check_keys(doc, root, (), ("topics", "ignore"), (), "the file")
+    ignore = _texts(doc, root, "ignore", (), "the file")
+    ignored = {word for phrase in ignore for word in search_tokens(phrase)}
+    topics = _require_mapping(doc, root.get("topics") or {}, ("topics",), "'topics'")
+    out = []
+    for topic_id, raw in topics.items():
+        where = ("topics", topic_id)
+        if topic_id not in topic_ids:
+            close = difflib.get_close_matches(topic_id, sorted(topic_ids), n=1)
+            raise doc.error(where, f"'{topic_id}' is not a topic id in {TOPICS_FILE}",
+                            fix=f"did you mean '{close[0]}'?" if close else "use the id of a topic in topics.yml")
+        words = _texts(doc, topics, topic_id, ("topics",), f"topic '{topic_id}'")
+        for i, phrase in enumerate(words):
+            if not [w for w in search_tokens(phrase) if w not in ignored]:
+                raise doc.error(where + (i,), f"topic '{topic_id}': '{phrase}' is made only of ignored words, so no query can find it",
+                                fix="use a word that carries meaning, or take its words out of 'ignore'")
+        out.append((topic_id, words))
+    return SearchWords(topics=tuple(sorted(out)), ignore=ignore)

@@ -13,9 +13,11 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from kb import search
 from kb.errors import SeedError
 from kb.export import to_json
 from kb.headers import PolicyError, write_headers_file
+from kb.load import SEARCH_FILE, load_search_words
 from kb.navigation import with_topics
 from kb.pipeline import build_knowledge_base
 from kb.render import SiteInfo, render_site
@@ -33,6 +35,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     seeds = _seeds_dir(config)
     try:
         kb = build_knowledge_base(seeds)
+        words = load_search_words(seeds / SEARCH_FILE, {t.topic.id for t in kb.topics})
     except SeedError as error:
         raise PluginError(f"Cannot build the knowledge base: {error}") from error
     for warning in kb.warnings:
@@ -43,6 +46,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
         config.nav = with_topics(config.nav, kb)
     pages = render_site(kb, site)
     pages["kb.json"] = to_json(kb)
+    pages[search.VOCABULARY] = search.vocabulary_json(kb, words)
     try:
         changed = write_pages(Path(config.docs_dir), pages)
     except OSError as error:
@@ -53,7 +57,27 @@ def on_pre_build(config: MkDocsConfig) -> None:
              f"in {time.perf_counter() - start:.2f}s ({timings}, then render and write)")
 
 
+def _uses_pagefind(config: MkDocsConfig) -> bool:
+    return config.extra.get("kb_search", "pagefind") == "pagefind"
+
+
+def on_page_content(html: str, page, config: MkDocsConfig, files) -> str:  # noqa: ANN001 - MkDocs' own types
+    # With Pagefind, Material's search plugin stays on only so that the header
+    # keeps its search box; each page opts out of its lunr index, which would
+    # otherwise be written (44 MB at 10,000 essays) and never read.
+    if _uses_pagefind(config):
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    return html
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    if _uses_pagefind(config):
+        start = time.perf_counter()
+        try:
+            search.index_site(Path(config.site_dir))
+        except RuntimeError as error:
+            raise PluginError(str(error)) from error
+        log.info(f"Search index (Pagefind) written in {time.perf_counter() - start:.2f}s")
     # The policy hashes the inline scripts MkDocs has just written, so it comes
     # last, after anything else that writes into the site (a search index).
     start = time.perf_counter()

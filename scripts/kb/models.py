@@ -72,6 +72,17 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class SearchWords:
+    """``seeds/search.yml``: the words readers type, used by the search box only."""
+
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic id, words readers use for it), sorted by id
+    ignore: tuple[str, ...] = ()  # words that only make a question: "how", "should", "my"
+
+    def words_for(self, topic_id: str) -> tuple[str, ...]:
+        return dict(self.topics).get(topic_id, ())
+
+
+@dataclass(frozen=True)
 class Cue:
     """One entry of the cue lexicon in ``seeds/cues.yml``."""
 
