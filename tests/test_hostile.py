@@ -110,6 +110,14 @@ def test_a_symlinked_yaml_file_is_refused(seeds_copy: Path, name: str) -> None:
         build_knowledge_base(seeds_copy)
 
 
+def test_a_symlinked_search_vocabulary_is_refused(seeds_copy: Path) -> None:
+    target = seeds_copy / load.SEARCH_FILE
+    target.rename(seeds_copy / "elsewhere.yaml")
+    target.symlink_to(seeds_copy / "elsewhere.yaml")
+    with pytest.raises(SeedError, match=r"search\.yml.*symbolic link"):
+        load.load_search_words(target, {"live-streaming"})
+
+
 def test_a_yaml_file_linked_to_dev_urandom_is_refused_at_once(seeds_copy: Path) -> None:
     (seeds_copy / "cues.yml").unlink()
     (seeds_copy / "cues.yml").symlink_to("/dev/urandom")
