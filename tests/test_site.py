@@ -85,6 +85,21 @@ def test_no_page_is_over_150_kb(site: Path) -> None:
     assert max(sizes.values()) < MAX_PAGE_BYTES, max(sizes.items(), key=lambda x: x[1])
 
 
+
+def test_pages_outside_the_topics_list_no_topic_in_their_menu(site: Path, kb: dict) -> None:
+    # Material renders the menu into every page and its script walks it on load: a home page
+    # whose menu listed every topic cost phones ~40 ms of script (Lighthouse TBT) and 14 KB.
+    # navigation.prune keeps only the open section's pages; a topic page still lists its own.
+    def menu(page: Path) -> str:
+        html = page.read_text(encoding="utf-8")
+        return html[html.index("md-sidebar--primary"):html.index("md-sidebar--secondary")]
+
+    essay = kb["essays"][0]["url"]
+    for page in (site / "index.html", site / "glossary" / "index.html", site / essay / "index.html"):
+        assert "topics/" not in menu(page), page.relative_to(site)
+    topic = next(t for t in kb["topics"] if t["category"] == "risk")
+    assert menu(site / topic["url"] / "index.html").count("href=") >= len(kb["topics"])
+
 def test_kb_json_matches_its_schema_and_points_at_real_places(site: Path, pages, kb: dict) -> None:
     # the schema is published beside kb.json, and kb.json links to it
     schema = json.loads((site / kb["$schema"]).read_text(encoding="utf-8"))
