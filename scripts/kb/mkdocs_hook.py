@@ -1,7 +1,8 @@
 """MkDocs glue: run the pipeline before every build, watch seeds/ when serving.
 
 Listed under ``hooks:`` in mkdocs.yml. All the work is in ``kb.pipeline``,
-``kb.render`` and ``kb.write``; this file only connects them to MkDocs events.
+``kb.render``, ``kb.write`` and ``kb.pagecache``; this file only connects
+them to MkDocs events.
 """
 
 from __future__ import annotations
@@ -10,29 +11,48 @@ import logging
 import time
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
+from kb.cache import Cache
 from kb.errors import SeedError
 from kb.export import to_json
 from kb.headers import PolicyError, write_headers_file
 from kb.navigation import with_topics
+from kb.pagecache import PageCache
 from kb.pipeline import build_knowledge_base
 from kb.render import SiteInfo, render_site
 from kb.write import write_pages
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
+# The current build's cache: MkDocs hooks are a module, so state between one
+# build's events has to live here; on_pre_build replaces it every build.
+_build: tuple[Cache, PageCache] | None = None
+
 
 def _seeds_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).parent / config.extra.get("seeds_dir", "seeds")
 
 
+def _cache_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent / ".cache" / "kb"
+
+
 def on_pre_build(config: MkDocsConfig) -> None:
+    global _build
     start = time.perf_counter()
-    seeds = _seeds_dir(config)
+    cache = Cache(_cache_dir(config))
+    if _build is not None:
+        _build[1].abandon()
+    _build = (cache, PageCache(cache, config))
     try:
-        kb = build_knowledge_base(seeds)
+        kb = build_knowledge_base(_seeds_dir(config), cache=cache)
     except SeedError as error:
         raise PluginError(f"Cannot build the knowledge base: {error}") from error
     for warning in kb.warnings:
@@ -53,7 +73,48 @@ def on_pre_build(config: MkDocsConfig) -> None:
              f"in {time.perf_counter() - start:.2f}s ({timings}, then render and write)")
 
 
+def on_files(files: Files, config: MkDocsConfig) -> None:
+    if _build:
+        _build[1].on_files(files)
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+    if _build:
+        _build[1].nav = nav
+
+
+@event_priority(-100)  # last: the Markdown every other plugin left
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> None:
+    if _build:
+        _build[1].before_render(page, markdown, files)
+
+
+@event_priority(100)  # first: the HTML as Markdown made it, before other plugins change it
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> None:
+    if _build:
+        _build[1].after_render(page)
+
+
+@event_priority(-100)  # after the tags plugin has filled in its listings
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    if _build:
+        return _build[1].on_env(env, config, files)
+    return env
+
+
+@event_priority(100)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> None:
+    if _build:
+        _build[1].after_page(page, output)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    if _build:
+        cache, pages = _build
+        pages.finish()
+        if not pages.warnings.count:
+            cache.prune("essays")
+        log.info(f"Cache: {pages.hits['render']} pages' Markdown and {pages.hits['page']} finished pages reused")
     # The policy hashes the inline scripts MkDocs has just written, so it comes
     # last, after anything else that writes into the site (a search index).
     start = time.perf_counter()

@@ -1,0 +1,227 @@
+"""Reuse MkDocs' work on pages that did not change: Markdown -> HTML, and the finished page.
+
+MkDocs renders every page on every build; with a thousand essays that is
+most of a build. Two cached steps, each keyed by the hash of all it reads:
+
+1. **Markdown -> HTML** (``page.render``): keyed by the page's source bytes,
+   its front matter and final Markdown, its address, the set of files in the
+   site (links are checked against it) and the site's settings (mkdocs.yml,
+   the environment variables it reads, the served address, theme overrides,
+   MkDocs, Material and our own code). A hit restores what ``render`` sets:
+   HTML, table of contents, title and the anchors used to check links.
+2. **The finished page** (template + search entries): keyed by step 1's key,
+   the HTML after every plugin's ``on_page_content`` and ``on_env`` (the tags
+   listing is filled in there), the front matter, and the navigation as
+   rendered (titles and addresses). A hit swaps the page's template for one
+   that prints the stored HTML, and adds the stored search entries to the
+   search index in the page's place, so the index keeps its order.
+
+New entries are written only after a build that logged no warning: a page
+whose links warned must warn again next time, not come silently from the cache.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import re
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, DictLoader, Environment
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .cache import Cache, code_version, digest
+
+CACHED_TEMPLATE = "kb-cached-page.html"
+_ENV_VARIABLE = re.compile(r"!ENV\s*\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """What ``Page.render`` sets, for one page."""
+
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # target file's src_uri -> anchor -> link
+
+
+@dataclass(frozen=True)
+class FinishedPage:
+    html: str
+    search_entries: list[dict]
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def settings_hash(config: MkDocsConfig) -> str:
+    """Everything besides a page's own source that its HTML can depend on, site-wide."""
+    config_file = Path(config.config_file_path)
+    text = config_file.read_text(encoding="utf-8")
+    parts: list[str | bytes] = [code_version(), version("mkdocs"), version("mkdocs-material"), text,
+                                str(config.site_url), str(config.use_directory_urls)]
+    for name in sorted(set(_ENV_VARIABLE.findall(text))):
+        parts += [name, repr(os.environ.get(name))]
+    custom_dir = config.theme.custom_dir
+    if custom_dir and Path(custom_dir).is_dir():
+        for path in sorted(Path(custom_dir).rglob("*")):
+            if path.is_file():
+                parts += [path.relative_to(custom_dir).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def files_hash(files: Files) -> str:
+    return digest(*sorted(f"{f.src_uri}\0{f.dest_uri}\0{f.url}" for f in files))
+
+
+def nav_hash(nav: Navigation) -> str:
+    def walk(items: list) -> list[str]:
+        out = []
+        for item in items:
+            if isinstance(item, Section):
+                out += ["section", str(item.title), *walk(item.children), "end"]
+            elif isinstance(item, Link):
+                out += ["link", str(item.title), str(item.url)]
+            else:
+                out += ["page", str(item.title), str(item.url)]
+        return out
+    return digest(*walk(nav.items))
+
+
+class PageCache:
+    """One build's use of the cache; create one per build in ``on_pre_build``."""
+
+    def __init__(self, cache: Cache, config: MkDocsConfig) -> None:
+        self.cache = cache
+        self.settings = settings_hash(config)
+        # one folder per settings: `mkdocs serve` (another address) and `make build` keep their own
+        self.render_kind = f"render-{self.settings[:16]}"
+        self.page_kind = f"page-{self.settings[:16]}"
+        self.files = ""
+        self.nav: Navigation | None = None
+        self.render_keys: dict[str, str] = {}
+        self.page_keys: dict[str, str] = {}
+        self.finished: dict[str, FinishedPage] = {}
+        self.pending: list[tuple[str, str, Any]] = []
+        self.search_entries: dict[str, list[dict]] = {}
+        self.warnings = _WarningCounter()
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        self.hits = {"render": 0, "page": 0}
+
+    def on_files(self, files: Files) -> None:
+        self.files = files_hash(files)
+
+    def before_render(self, page: Page, markdown: str, files: Files) -> None:
+        """Called last among ``on_page_markdown``: reuse the HTML if this exact input was rendered before."""
+        key = digest(self.settings, self.files, page.file.src_uri, page.file.dest_uri, page.url,
+                     page.file.content_bytes, repr(page.meta), markdown)
+        self.render_keys[page.file.src_uri] = key
+        stored = self.cache.get(self.render_kind, key)
+        if isinstance(stored, RenderedMarkdown):
+            self.hits["render"] += 1
+            # MkDocs calls page.render next; this instance's render restores instead of converting
+            page.render = lambda config, files: _restore(page, stored, files)  # type: ignore[method-assign]
+
+    def after_render(self, page: Page) -> None:
+        """Called first among ``on_page_content``: remember what ``render`` produced."""
+        src = page.file.src_uri
+        if "render" in page.__dict__:  # restored from the cache, nothing new to store
+            del page.__dict__["render"]
+            return
+        links = page.links_to_anchors
+        # copies taken now: the tags plugin later fills its listing into this page's toc in place
+        value = RenderedMarkdown(
+            content=page.content or "", toc=copy.deepcopy(page.toc), title=page._title_from_render,
+            anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
+            links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
+        )
+        self.pending.append((self.render_kind, self.render_keys[src], value))
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """After every page's HTML is final: choose the pages whose finished HTML can be reused."""
+        if self.nav is None:
+            return env
+        site_nav = nav_hash(self.nav)  # now, when every page's title is known
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or file.src_uri not in self.render_keys:
+                continue
+            key = digest(self.render_keys[file.src_uri], site_nav, page.content or "", repr(page.meta))
+            self.page_keys[file.src_uri] = key
+            stored = self.cache.get(self.page_kind, key)
+            if isinstance(stored, FinishedPage) and "template" not in page.meta:
+                self.finished[file.src_uri] = stored
+                page.meta["template"] = CACHED_TEMPLATE
+                self.hits["page"] += 1
+        env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: "{{ kb_cached_html(page) }}"}), env.loader])
+        env.globals["kb_cached_html"] = lambda page: Markup(self.finished[page.file.src_uri].html)
+        self._wrap_search(config)
+        return env
+
+    def _wrap_search(self, config: MkDocsConfig) -> None:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is None:
+            return
+        original = index.add_entry_from_context
+
+        def add_entry_from_context(page: Page) -> None:
+            stored = self.finished.get(page.file.src_uri)
+            if stored is not None:
+                index.entries.extend(stored.search_entries)
+                return
+            before = len(index.entries)
+            original(page)
+            self.search_entries[page.file.src_uri] = index.entries[before:]
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def after_page(self, page: Page, html: str) -> None:
+        """Called first among ``on_post_page``: remember the finished page."""
+        src = page.file.src_uri
+        if src in self.finished:
+            del page.meta["template"]
+            return
+        if src in self.page_keys:
+            entries = self.search_entries.get(src, [])
+            self.pending.append((self.page_kind, self.page_keys[src], FinishedPage(html, entries)))
+
+    def finish(self) -> None:
+        """After a build: store the new entries unless anything warned, drop the unused ones."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.warnings.count:
+            return
+        for kind, key, value in self.pending:
+            self.cache.put(kind, key, value)
+        self.cache.prune(self.render_kind)
+        self.cache.prune(self.page_kind)
+
+    def abandon(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+
+def _restore(page: Page, stored: RenderedMarkdown, files: Files) -> None:
+    page.content = stored.content
+    page.toc = copy.deepcopy(stored.toc)
+    page._title_from_render = stored.title
+    page.present_anchor_ids = stored.anchors
+    if stored.links_to_anchors is None:
+        page.links_to_anchors = None
+    else:
+        page.links_to_anchors = {files.get_file_from_path(src): dict(a) for src, a in stored.links_to_anchors.items()}
