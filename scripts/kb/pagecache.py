@@ -4,11 +4,14 @@ MkDocs renders every page on every build; with a thousand essays that is
 most of a build. Two cached steps, each keyed by the hash of all it reads:
 
 1. **Markdown -> HTML** (``page.render``): keyed by the page's source bytes,
-   its front matter and final Markdown, its address, the set of files in the
-   site (links are checked against it) and the site's settings (mkdocs.yml,
-   the environment variables it reads, the served address, theme overrides,
-   MkDocs, Material and our own code). A hit restores what ``render`` sets:
-   HTML, table of contents, title and the anchors used to check links.
+   its front matter and final Markdown, its address, the site's static files
+   and settings (mkdocs.yml, the environment variables it reads, the served
+   address, theme overrides, MkDocs, Material and our own code). Links are
+   resolved against the site's pages, so a render records every page it
+   looked up and what it found; an entry counts only if each lookup still
+   finds the same (adding an essay re-renders only the pages that link
+   differently). A hit restores what ``render`` sets: HTML, table of
+   contents, title and the anchors used to check links.
 2. **The finished page** (template + search entries): keyed by step 1's key,
    the HTML after every plugin's ``on_page_content`` and ``on_env`` (the tags
    listing is filled in there), the front matter, and the navigation as
@@ -53,6 +56,27 @@ class RenderedMarkdown:
     title: str | None
     anchors: set[str] | None
     links_to_anchors: dict[str, dict[str, str]] | None  # target file's src_uri -> anchor -> link
+    lookups: dict[str, tuple | None]  # every path the links looked up -> what was found there
+
+
+def _found(file: Any) -> tuple | None:
+    return None if file is None else (file.src_uri, file.dest_uri, file.url, str(file.inclusion))
+
+
+class _RecordingFiles:
+    """The site's files as ``Page.render`` sees them, remembering which paths it looked up."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.lookups: dict[str, tuple | None] = {}
+
+    def get_file_from_path(self, path: str) -> Any:
+        file = self._files.get_file_from_path(path)
+        self.lookups[path] = _found(file)
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
 
 
 @dataclass(frozen=True)
@@ -86,8 +110,9 @@ def settings_hash(config: MkDocsConfig) -> str:
     return digest(*parts)
 
 
-def files_hash(files: Files) -> str:
-    return digest(*sorted(f"{f.src_uri}\0{f.dest_uri}\0{f.url}" for f in files))
+def static_files_hash(files: Files) -> str:
+    """The site's files other than pages: pages are tracked one lookup at a time."""
+    return digest(*sorted(f"{f.src_uri}\0{f.dest_uri}\0{f.url}" for f in files if not f.is_documentation_page()))
 
 
 def nav_hash(nav: Navigation) -> str:
@@ -116,6 +141,7 @@ class PageCache:
         self.files = ""
         self.nav: Navigation | None = None
         self.render_keys: dict[str, str] = {}
+        self.recorders: dict[str, _RecordingFiles] = {}
         self.page_keys: dict[str, str] = {}
         self.finished: dict[str, FinishedPage] = {}
         self.pending: list[tuple[str, str, Any]] = []
@@ -125,24 +151,31 @@ class PageCache:
         self.hits = {"render": 0, "page": 0}
 
     def on_files(self, files: Files) -> None:
-        self.files = files_hash(files)
+        self.files = static_files_hash(files)
 
     def before_render(self, page: Page, markdown: str, files: Files) -> None:
         """Called last among ``on_page_markdown``: reuse the HTML if this exact input was rendered before."""
-        key = digest(self.settings, self.files, page.file.src_uri, page.file.dest_uri, page.url,
+        key = digest(self.settings, self.files, page.file.src_uri, page.file.dest_uri, page.url, str(page.file.inclusion),
                      page.file.content_bytes, repr(page.meta), markdown)
         self.render_keys[page.file.src_uri] = key
         stored = self.cache.get(self.render_kind, key)
-        if isinstance(stored, RenderedMarkdown):
+        # MkDocs calls page.render next: this page's own render either restores, or renders and records
+        if isinstance(stored, RenderedMarkdown) and all(
+            _found(files.get_file_from_path(path)) == found for path, found in stored.lookups.items()
+        ):
             self.hits["render"] += 1
-            # MkDocs calls page.render next; this instance's render restores instead of converting
             page.render = lambda config, files: _restore(page, stored, files)  # type: ignore[method-assign]
+        else:
+            render, recorder = page.render, _RecordingFiles(files)
+            self.recorders[page.file.src_uri] = recorder
+            page.render = lambda config, files: render(config, recorder)  # type: ignore[method-assign]
 
     def after_render(self, page: Page) -> None:
         """Called first among ``on_page_content``: remember what ``render`` produced."""
         src = page.file.src_uri
-        if "render" in page.__dict__:  # restored from the cache, nothing new to store
-            del page.__dict__["render"]
+        page.__dict__.pop("render", None)
+        recorder = self.recorders.pop(src, None)
+        if recorder is None:  # restored from the cache, nothing new to store
             return
         links = page.links_to_anchors
         # copies taken now: the tags plugin later fills its listing into this page's toc in place
@@ -150,6 +183,7 @@ class PageCache:
             content=page.content or "", toc=copy.deepcopy(page.toc), title=page._title_from_render,
             anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
             links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
+            lookups=recorder.lookups,
         )
         self.pending.append((self.render_kind, self.render_keys[src], value))
 
