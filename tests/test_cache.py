@@ -237,3 +237,15 @@ def test_any_code_change_changes_the_code_version(tmp_path: Path) -> None:
     before = code_version(package)
     (package / "templates" / "t.md.j2").write_text("{{ x }}!\n")
     assert code_version(package) != before
+
+
+@pytest.mark.slow
+def test_a_page_whose_link_warned_warns_again_next_build(warm_project: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(warm_project, project, symlinks=True)
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    for _ in range(2):  # strict: the warning fails the build each time, never hidden by the cache
+        result = build(project, "site-broken")
+        assert result.returncode != 0
+        assert "missing.md" in result.stderr

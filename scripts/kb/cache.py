@@ -65,6 +65,10 @@ class Cache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
             return None
 
+    def has(self, kind: str, key: str) -> bool:
+        self.used.setdefault(kind, set()).add(key)
+        return self._path(kind, key).is_file()
+
     def put(self, kind: str, key: str, value: Any) -> None:
         self.used.setdefault(kind, set()).add(key)
         path = self._path(kind, key)

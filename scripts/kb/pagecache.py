@@ -19,8 +19,10 @@ most of a build. Two cached steps, each keyed by the hash of all it reads:
    that prints the stored HTML, and adds the stored search entries to the
    search index in the page's place, so the index keeps its order.
 
-New entries are written only after a build that logged no warning: a page
-whose links warned must warn again next time, not come silently from the cache.
+A page whose rendering logged a warning (a broken link, say) is not stored:
+it must warn again next time, not come silently from the cache. Entries are
+written as pages are done, so memory does not grow with the collection; the
+unused ones are pruned only after a build without warnings.
 """
 
 from __future__ import annotations
@@ -143,8 +145,10 @@ class PageCache:
         self.render_keys: dict[str, str] = {}
         self.recorders: dict[str, _RecordingFiles] = {}
         self.page_keys: dict[str, str] = {}
-        self.finished: dict[str, FinishedPage] = {}
-        self.pending: list[tuple[str, str, Any]] = []
+        self.finished: dict[str, str] = {}  # src_uri -> key of its stored finished page
+        self.current: tuple[str, FinishedPage] | None = None
+        self.warned: set[str] = set()  # pages whose rendering logged a warning: never stored
+        self.count_before: dict[str, int] = {}
         self.search_entries: dict[str, list[dict]] = {}
         self.warnings = _WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.warnings)
@@ -168,6 +172,7 @@ class PageCache:
         else:
             render, recorder = page.render, _RecordingFiles(files)
             self.recorders[page.file.src_uri] = recorder
+            self.count_before[page.file.src_uri] = self.warnings.count
             page.render = lambda config, files: render(config, recorder)  # type: ignore[method-assign]
 
     def after_render(self, page: Page) -> None:
@@ -185,7 +190,10 @@ class PageCache:
             links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
             lookups=recorder.lookups,
         )
-        self.pending.append((self.render_kind, self.render_keys[src], value))
+        if self.warnings.count > self.count_before.pop(src):
+            self.warned.add(src)
+            return
+        self.cache.put(self.render_kind, self.render_keys[src], value)
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """After every page's HTML is final: choose the pages whose finished HTML can be reused."""
@@ -198,13 +206,12 @@ class PageCache:
                 continue
             key = digest(self.render_keys[file.src_uri], site_nav, page.content or "", repr(page.meta))
             self.page_keys[file.src_uri] = key
-            stored = self.cache.get(self.page_kind, key)
-            if isinstance(stored, FinishedPage) and "template" not in page.meta:
-                self.finished[file.src_uri] = stored
+            # only looked for now; read one at a time as pages are written, so memory stays flat
+            if "template" not in page.meta and self.cache.has(self.page_kind, key):
+                self.finished[file.src_uri] = key
                 page.meta["template"] = CACHED_TEMPLATE
-                self.hits["page"] += 1
         env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: "{{ kb_cached_html(page) }}"}), env.loader])
-        env.globals["kb_cached_html"] = lambda page: Markup(self.finished[page.file.src_uri].html)
+        env.globals["kb_cached_html"] = lambda page: Markup(self._finished(page).html)
         self._wrap_search(config)
         return env
 
@@ -216,9 +223,8 @@ class PageCache:
         original = index.add_entry_from_context
 
         def add_entry_from_context(page: Page) -> None:
-            stored = self.finished.get(page.file.src_uri)
-            if stored is not None:
-                index.entries.extend(stored.search_entries)
+            if page.file.src_uri in self.finished:
+                index.entries.extend(self._finished(page).search_entries)
                 return
             before = len(index.entries)
             original(page)
@@ -226,23 +232,32 @@ class PageCache:
 
         index.add_entry_from_context = add_entry_from_context
 
+    def _finished(self, page: Page) -> FinishedPage:
+        src = page.file.src_uri
+        if self.current is None or self.current[0] != src:
+            stored = self.cache.get(self.page_kind, self.finished[src])
+            if not isinstance(stored, FinishedPage):  # removed or damaged since on_env looked
+                raise RuntimeError(f"the build cache lost the page {src}: run the build again")
+            self.current = (src, stored)
+        return self.current[1]
+
     def after_page(self, page: Page, html: str) -> None:
         """Called first among ``on_post_page``: remember the finished page."""
         src = page.file.src_uri
         if src in self.finished:
             del page.meta["template"]
+            self.current = None
+            self.hits["page"] += 1
             return
-        if src in self.page_keys:
-            entries = self.search_entries.get(src, [])
-            self.pending.append((self.page_kind, self.page_keys[src], FinishedPage(html, entries)))
+        if src in self.page_keys and src not in self.warned:
+            entries = self.search_entries.pop(src, [])
+            self.cache.put(self.page_kind, self.page_keys[src], FinishedPage(html, entries))
 
     def finish(self) -> None:
-        """After a build: store the new entries unless anything warned, drop the unused ones."""
+        """After a build: unless anything warned, drop the entries this build did not use."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.warnings.count:
             return
-        for kind, key, value in self.pending:
-            self.cache.put(kind, key, value)
         self.cache.prune(self.render_kind)
         self.cache.prune(self.page_kind)
 
