@@ -249,3 +249,16 @@ def test_a_page_whose_link_warned_warns_again_next_build(warm_project: Path, tmp
         result = build(project, "site-broken")
         assert result.returncode != 0
         assert "missing.md" in result.stderr
+
+
+def test_essay_pages_from_the_store_equal_fresh_ones(seeds_copy: Path, tmp_path: Path) -> None:
+    from kb.render import SiteInfo, render_site
+
+    kb = build_knowledge_base(seeds_copy)
+    site = SiteInfo("kb", "d")
+    fresh = render_site(kb, site)
+    assert render_site(kb, site, Cache(tmp_path).store("essay-pages")) == fresh
+    made = []
+    stored = Cache(tmp_path).store("essay-pages")
+    assert render_site(kb, site, lambda key, make: stored(key, lambda: made.append(key) or make())) == fresh
+    assert not made  # the second time every essay page came from the store

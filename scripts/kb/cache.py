@@ -19,7 +19,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 PACKAGE = Path(__file__).resolve().parent
 CACHE_FORMAT = b"kb-cache-1"
@@ -81,6 +81,16 @@ class Cache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def store(self, kind: str) -> Callable[[str, Callable[[], Any]], Any]:
+        """``(key, make) -> value``: the stored value, or ``make()``'s, stored."""
+        def get_or_make(key: str, make: Callable[[], Any]) -> Any:
+            value = self.get(kind, key)
+            if value is None:
+                value = make()
+                self.put(kind, key, value)
+            return value
+        return get_or_make
 
     def prune(self, kind: str) -> int:
         """Remove the entries of ``kind`` this build did not use; return how many."""

@@ -61,7 +61,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
                     directory_urls=config.use_directory_urls, site_url=config.site_url or "http://127.0.0.1:8000/")
     if config.nav:
         config.nav = with_topics(config.nav, kb)
-    pages = render_site(kb, site)
+    pages = render_site(kb, site, store=cache.store("essay-pages"))
     pages["kb.json"] = to_json(kb)
     try:
         changed = write_pages(Path(config.docs_dir), pages)
@@ -114,6 +114,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         pages.finish()
         if not pages.warnings.count:
             cache.prune("essays")
+            cache.prune("essay-pages")
         log.info(f"Cache: {pages.hits['render']} pages' Markdown and {pages.hits['page']} finished pages reused")
     # The policy hashes the inline scripts MkDocs has just written, so it comes
     # last, after anything else that writes into the site (a search index).

@@ -36,7 +36,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, DictLoader, Environment
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
@@ -211,6 +211,10 @@ class PageCache:
                 self.finished[file.src_uri] = key
                 page.meta["template"] = CACHED_TEMPLATE
         env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: "{{ kb_cached_html(page) }}"}), env.loader])
+        # the theme's templates compiled once, not every build (Jinja checks each one's source checksum)
+        jinja = self.cache.folder / "jinja"
+        jinja.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(jinja))
         env.globals["kb_cached_html"] = lambda page: Markup(self._finished(page).html)
         self._wrap_search(config)
         return env
