@@ -11,9 +11,12 @@ itself: keys, atomic writes, pruning, damaged entries.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -262,3 +265,21 @@ def test_essay_pages_from_the_store_equal_fresh_ones(seeds_copy: Path, tmp_path:
     stored = Cache(tmp_path).store("essay-pages")
     assert render_site(kb, site, lambda key, make: stored(key, lambda: made.append(key) or make())) == fresh
     assert not made  # the second time every essay page came from the store
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+def test_pages_rendered_ahead_on_two_cores_equal_a_one_core_build(tmp_path: Path) -> None:
+    """A cold cache with enough pages: workers render the Markdown first (kb/prerender.py)."""
+    project = copy_project(tmp_path / "project")
+    for path in [p for p in sorted(CORPUS.glob("*.txt"))[300:700] if usable(p)][:200]:
+        shutil.copy2(path, project / "seeds" / path.name)
+    one = subprocess.run([sys.executable, "-m", "kb", "build", "-d", "site-one"], cwd=project, capture_output=True,
+                         text=True, env={**os.environ, "KB_WORKERS": "1"})
+    assert one.returncode == 0, one.stderr
+    shutil.rmtree(project / ".cache")
+    two = subprocess.run([sys.executable, "-m", "kb", "build", "-d", "site-two"], cwd=project, capture_output=True,
+                         text=True, env={**os.environ, "KB_WORKERS": "2"})
+    assert two.returncode == 0, two.stderr
+    assert re.search(r"Cache: [1-9]\d\d+ pages' Markdown", two.stderr), two.stderr  # taken from the workers
+    assert_same_tree(project / "site-two", project / "site-one")

@@ -81,6 +81,7 @@ def on_files(files: Files, config: MkDocsConfig) -> None:
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> None:
     if _build:
         _build[1].nav = nav
+        _build[1].prerender_if_cold(config, files)
 
 
 @event_priority(-100)  # last: the Markdown every other plugin left

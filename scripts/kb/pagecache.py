@@ -44,8 +44,10 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .cache import Cache, code_version, digest
+from .prerender import page_input, prerender
 
 CACHED_TEMPLATE = "kb-cached-page.html"
+MIN_PAGES_TO_PRERENDER = 200  # below this, starting the workers costs more than it saves
 _ENV_VARIABLE = re.compile(r"!ENV\s*\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -144,6 +146,7 @@ class PageCache:
         self.nav: Navigation | None = None
         self.render_keys: dict[str, str] = {}
         self.recorders: dict[str, _RecordingFiles] = {}
+        self.prerendered: dict[str, tuple[str, RenderedMarkdown]] = {}
         self.page_keys: dict[str, str] = {}
         self.finished: dict[str, str] = {}  # src_uri -> key of its stored finished page
         self.current: tuple[str, FinishedPage] | None = None
@@ -157,12 +160,27 @@ class PageCache:
     def on_files(self, files: Files) -> None:
         self.files = static_files_hash(files)
 
+    def prerender_if_cold(self, config: MkDocsConfig, files: Files) -> None:
+        """With an empty cache for these settings, render every page on every core first."""
+        pages = [f.src_uri for f in files.documentation_pages()]
+        stored = self.cache.folder / self.render_kind
+        if len(pages) < MIN_PAGES_TO_PRERENDER or (stored.is_dir() and any(stored.iterdir())):
+            return
+        overrides = {"site_url": config.site_url, "use_directory_urls": config.use_directory_urls,
+                     "docs_dir": config.docs_dir, "site_dir": config.site_dir}
+        self.prerendered = prerender(config.config_file_path, overrides, pages)
+
     def before_render(self, page: Page, markdown: str, files: Files) -> None:
         """Called last among ``on_page_markdown``: reuse the HTML if this exact input was rendered before."""
+        source = page_input(page, markdown)
         key = digest(self.settings, self.files, page.file.src_uri, page.file.dest_uri, page.url, str(page.file.inclusion),
-                     page.file.content_bytes, repr(page.meta), markdown)
+                     source)
         self.render_keys[page.file.src_uri] = key
         stored = self.cache.get(self.render_kind, key)
+        early = self.prerendered.pop(page.file.src_uri, None)
+        if stored is None and early is not None and early[0] == source:
+            stored = early[1]
+            self.cache.put(self.render_kind, key, stored)
         # MkDocs calls page.render next: this page's own render either restores, or renders and records
         if isinstance(stored, RenderedMarkdown) and all(
             _found(files.get_file_from_path(path)) == found for path, found in stored.lookups.items()
