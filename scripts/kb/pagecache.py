@@ -31,6 +31,7 @@ import copy
 import logging
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -47,6 +48,7 @@ from .cache import Cache, code_version, digest
 from .prerender import page_input, prerender
 
 CACHED_TEMPLATE = "kb-cached-page.html"
+SETTINGS_KEPT = 3  # page caches kept for this many settings (make build, mkdocs serve, one more)
 MIN_PAGES_TO_PRERENDER = 200  # below this, starting the workers costs more than it saves
 _ENV_VARIABLE = re.compile(r"!ENV\s*\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -282,6 +284,20 @@ class PageCache:
             return
         self.cache.prune(self.render_kind)
         self.cache.prune(self.page_kind)
+        self._drop_old_settings()
+
+    def _drop_old_settings(self) -> None:
+        """Keep the folders of the few settings used last (`make build`, `mkdocs serve`); older code's go."""
+        for kind in (self.render_kind, self.page_kind):
+            marker = self.cache.folder / kind / ".last-used"
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        for prefix in ("render-", "page-"):
+            folders = [f for f in self.cache.folder.glob(prefix + "*") if f.is_dir()]
+            folders.sort(key=lambda f: (f / ".last-used").stat().st_mtime if (f / ".last-used").exists() else 0,
+                         reverse=True)
+            for old in folders[SETTINGS_KEPT:]:
+                shutil.rmtree(old, ignore_errors=True)
 
     def abandon(self) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
