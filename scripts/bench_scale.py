@@ -41,7 +41,6 @@ PARTS = ("mkdocs.yml", "docs", "overrides", "scripts")
 GENERATED = ("topics", "essays", "index.md", "trends.md", "strategies.md", "risks.md", "glossary.md", "matrix.md",
              "map.md", "curator-report.md", "kb.json")
 EDIT = " Small shops must grow quickly or risk being crushed by big sellers.\n"
-SEARCH_QUERIES = ("live streaming", "price war", "supply chain", "brand", "cross-border")
 
 
 def make_project(target: Path, essays: int, quiet: bool) -> Path:
@@ -56,8 +55,10 @@ def make_project(target: Path, essays: int, quiet: bool) -> Path:
             shutil.copy2(source, target / part)
     seeds = target / "seeds"
     seeds.mkdir()
-    for name in ("topics.yml", "glossary.yml", "cues.yml"):
-        shutil.copy2(ROOT / "seeds" / name, seeds / name)
+    # every curated file but essays.yml, which describes the project's own two essays
+    for curated in sorted((ROOT / "seeds").glob("*.yml")):
+        if curated.name != "essays.yml":
+            shutil.copy2(curated, seeds / curated.name)
     articles = usable_articles(quiet)
     for i in range(essays):
         source = articles[i % len(articles)]
@@ -226,7 +227,7 @@ def search_numbers(site: Path) -> dict | None:
         from bench_search import measure  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return measure(site, SEARCH_QUERIES)
+    return measure(site)
 
 
 def run_stages(project: Path) -> dict[str, float]:

@@ -305,7 +305,7 @@ class PageCache:
 
 def _restore(page: Page, stored: RenderedMarkdown, files: Files) -> None:
     page.content = stored.content
-    page.toc = copy.deepcopy(stored.toc)
+    page.toc = stored.toc  # a fresh copy: read from the cache, or made in a worker, for this page alone
     page._title_from_render = stored.title
     page.present_anchor_ids = stored.anchors
     if stored.links_to_anchors is None:
