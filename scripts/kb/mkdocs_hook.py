@@ -128,6 +128,11 @@ def on_post_build(config: MkDocsConfig) -> None:
              f"the policy allows {len(content.scripts)} inline scripts by hash")
 
 
+def on_build_error(error: Exception) -> None:
+    if _build:
+        _build[1].abandon()
+
+
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
     server.watch(str(_seeds_dir(config)))
     return server

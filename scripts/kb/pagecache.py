@@ -244,7 +244,9 @@ class PageCache:
         index = getattr(search, "search_index", None)
         if index is None:
             return
-        original = index.add_entry_from_context
+        # the plugin's own method, even if an earlier build in this process wrapped it already
+        original = index.__dict__.get("kb_original_add_entry") or index.add_entry_from_context
+        index.kb_original_add_entry = original
 
         def add_entry_from_context(page: Page) -> None:
             if page.file.src_uri in self.finished:
