@@ -283,3 +283,13 @@ def test_pages_rendered_ahead_on_two_cores_equal_a_one_core_build(tmp_path: Path
     assert two.returncode == 0, two.stderr
     assert re.search(r"Cache: [1-9]\d\d+ pages' Markdown", two.stderr), two.stderr  # taken from the workers
     assert_same_tree(project / "site-two", project / "site-one")
+
+
+def test_kb_json_from_stored_parts_equals_a_fresh_dump(seeds_copy: Path, tmp_path: Path) -> None:
+    from kb.export import to_json
+
+    kb = build_knowledge_base(seeds_copy)
+    fresh = to_json(kb)
+    assert to_json(kb, Cache(tmp_path).store("json")) == fresh
+    assert to_json(kb, Cache(tmp_path).store("json")) == fresh  # the second time from the store
+    assert len(list((tmp_path / "json").glob("*/*"))) == len(kb.essays)

@@ -62,7 +62,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if config.nav:
         config.nav = with_topics(config.nav, kb)
     pages = render_site(kb, site, store=cache.store("essay-pages"))
-    pages["kb.json"] = to_json(kb)
+    pages["kb.json"] = to_json(kb, store=cache.store("json"))
     try:
         changed = write_pages(Path(config.docs_dir), pages)
     except OSError as error:
@@ -116,6 +116,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         if not pages.warnings.count:
             cache.prune("essays")
             cache.prune("essay-pages")
+            cache.prune("json")
         log.info(f"Cache: {pages.hits['render']} pages' Markdown and {pages.hits['page']} finished pages reused")
     # The policy hashes the inline scripts MkDocs has just written, so it comes
     # last, after anything else that writes into the site (a search index).
