@@ -293,3 +293,12 @@ def test_kb_json_from_stored_parts_equals_a_fresh_dump(seeds_copy: Path, tmp_pat
     assert to_json(kb, Cache(tmp_path).store("json")) == fresh
     assert to_json(kb, Cache(tmp_path).store("json")) == fresh  # the second time from the store
     assert len(list((tmp_path / "json").glob("*/*"))) == len(kb.essays)
+
+
+def test_a_cache_folder_that_cannot_be_written_means_no_caching_not_a_failure(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    cache = Cache(blocked / "kb")
+    cache.put("kind", "ab" + "0" * 62, 1)  # no error
+    assert cache.get("kind", "ab" + "0" * 62) is None
+    assert cache.store("kind")("cd" + "0" * 62, lambda: 2) == 2

@@ -70,14 +70,20 @@ class Cache:
         return self._path(kind, key).is_file()
 
     def put(self, kind: str, key: str, value: Any) -> None:
+        """Store ``value``; a folder that cannot be written (read-only, full) only means no caching."""
         self.used.setdefault(kind, set()).add(key)
         path = self._path(kind, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except OSError:
+            return
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -101,6 +107,9 @@ class Cache:
             return 0
         for path in root.glob("*/*"):
             if path.name not in used:
-                path.unlink(missing_ok=True)
-                removed += 1
+                try:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+                except OSError:
+                    pass
         return removed

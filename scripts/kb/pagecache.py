@@ -233,8 +233,11 @@ class PageCache:
         env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: "{{ kb_cached_html(page) }}"}), env.loader])
         # the theme's templates compiled once, not every build (Jinja checks each one's source checksum)
         jinja = self.cache.folder / "jinja"
-        jinja.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(jinja))
+        try:
+            jinja.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(jinja))
+        except OSError:
+            pass  # no folder to keep them in: templates are compiled every build, as without the cache
         env.globals["kb_cached_html"] = lambda page: Markup(self._finished(page).html)
         self._wrap_search(config)
         return env
@@ -292,8 +295,11 @@ class PageCache:
         """Keep the folders of the few settings used last (`make build`, `mkdocs serve`); older code's go."""
         for kind in (self.render_kind, self.page_kind):
             marker = self.cache.folder / kind / ".last-used"
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError:
+                return
         for prefix in ("render-", "page-"):
             folders = [f for f in self.cache.folder.glob(prefix + "*") if f.is_dir()]
             folders.sort(key=lambda f: (f / ".last-used").stat().st_mtime if (f / ".last-used").exists() else 0,
