@@ -133,7 +133,9 @@ def test_an_incremental_build_equals_a_clean_build(warm_project: Path, tmp_path:
     edit(project, random.Random(SEED))
     result = build(project, "site-incremental")
     assert result.returncode == 0, result.stderr
-    assert re.search(r"Cache: [1-9]\d* pages' Markdown and [1-9]\d* finished pages reused", result.stderr), result.stderr
+    # a renamed topic is in the navigation, which every page shows: no finished page can be reused then
+    finished = r"\d+" if edit is edit_a_topic else r"[1-9]\d*"
+    assert re.search(rf"Cache: [1-9]\d* pages' Markdown and {finished} finished pages reused", result.stderr), result.stderr
     shutil.rmtree(project / ".cache")
     result = build(project, "site-clean")
     assert result.returncode == 0, result.stderr
