@@ -69,5 +69,5 @@ screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf site .site-* .site.lock site.old tests/.artifacts site-offline site-offline.zip .audit
+	rm -rf site .site-* .site.lock site.old .cache tests/.artifacts site-offline site-offline.zip .audit
 	rm -rf docs/topics docs/essays docs/kb.json docs/index.md docs/trends.md docs/strategies.md docs/risks.md docs/glossary.md docs/matrix.md docs/map.md docs/curator-report.md docs/feed.xml docs/search-words.json

@@ -7,7 +7,7 @@ relative to the site root.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from .escape import json_text
 from .models import KnowledgeBase
@@ -83,5 +83,21 @@ def to_dict(kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def to_json(kb: KnowledgeBase) -> str:
-    return json_text(to_dict(kb))
+def to_json(kb: KnowledgeBase, store: Callable[[str, Callable[[], str]], str] | None = None) -> str:
+    """kb.json's text. With a ``store`` (see ``kb.cache.Cache.store``), each essay's part is reused when unchanged.
+
+    Indented JSON is written by Python's slow encoder; at a thousand essays it
+    took a second per build. An essay's part is the same text at any position,
+    indented two levels deeper, so it is made once and spliced in.
+    """
+    data = to_dict(kb)
+    if store is None:
+        return json_text(data)
+    from .cache import code_version, digest  # hashing only
+
+    version = code_version()
+    parts = [store(digest(version, repr(essay)), lambda essay=essay: json_text(essay).removesuffix("\n"))
+             for essay in data["essays"]]
+    essays = "[\n" + ",\n".join("  " + part.replace("\n", "\n  ") for part in parts) + "\n ]" if parts else "[]"
+    # a key's quotes are never escaped, a string's always are: this is the top-level key
+    return json_text({**data, "essays": []}).replace('"essays": []', '"essays": ' + essays, 1)

@@ -3,7 +3,8 @@
     load -> ingest (clean, split) -> analyse (label, match, summarise) -> relate
 
 Each stage is timed; the timings travel with the result so a build can say
-where its time went.
+where its time went. Ingest and analysis are per essay: they run on every
+core, and with a cache an unchanged essay is not analysed again.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from pathlib import Path
 from typing import Iterator
 
 from . import load
+from .cache import Cache, code_version, digest
 from .clean import clean, repairs_made
 from .errors import SeedError
 from .glossary import GlossaryMatcher, build_glossary_matcher
 from .labels import Labeller, build_labeller
+from .parallel import map_in_order
 from .models import (
     CATEGORIES,
     CleanText,
@@ -70,20 +73,14 @@ class Analysers:
     overrides: dict[str, str]
 
 
-def build_knowledge_base(seeds_dir: Path, use_overrides: bool = True) -> KnowledgeBase:
+def build_knowledge_base(seeds_dir: Path, use_overrides: bool = True, cache: Cache | None = None) -> KnowledgeBase:
     timer = Timer()
     with timer("load"):
         files = load.find_essays(seeds_dir)
         ids = _essay_ids(seeds_dir, files)
         curation = load.load_curation(seeds_dir, {load.essay_stem(f.name) for f in files})
-    with timer("ingest"):
-        cleaned = [clean(f.raw, f.name) for f in files]
-    with timer("analyse"):
-        analysers = build_analysers(curation, use_overrides)
-        essays = tuple(
-            analyse_essay(f, essay_id, text, curation.meta_for(load.essay_stem(f.name)), analysers)
-            for f, essay_id, text in zip(files, ids, cleaned)
-        )
+    with timer("ingest+analyse"):
+        essays = analyse_essays(files, ids, curation, use_overrides, cache)
     with timer("relate"):
         kb = relate_all(essays, curation)
     return KnowledgeBase(
@@ -114,6 +111,43 @@ def build_analysers(curation: Curation, use_overrides: bool = True) -> Analysers
         glossary=build_glossary_matcher(curation.glossary),
         overrides=dict(curation.overrides) if use_overrides else {},
     )
+
+
+# --- analyse every essay: cached, on every core ------------------------------------
+
+
+def analyse_essays(files: tuple[SeedFile, ...], ids: list[str], curation: Curation, use_overrides: bool,
+                   cache: Cache | None) -> tuple[Essay, ...]:
+    """Each essay cleaned and analysed, in file order; unchanged essays come from the cache."""
+    jobs = [(f, essay_id, curation.meta_for(load.essay_stem(f.name))) for f, essay_id in zip(files, ids)]
+    if cache is None:
+        return tuple(map_in_order(_ingest_and_analyse, jobs, build_analysers, (curation, use_overrides)))
+    shared = analysis_inputs(curation, use_overrides)
+    keys = [digest(shared, f.name, essay_id, repr(meta), f.raw) for f, essay_id, meta in jobs]
+    found = [cache.get("essays", key) for key in keys]
+    missing = [i for i, essay in enumerate(found) if essay is None]
+    fresh = map_in_order(_ingest_and_analyse, [jobs[i] for i in missing], build_analysers, (curation, use_overrides))
+    for i, essay in zip(missing, fresh):
+        cache.put("essays", keys[i], essay)
+        found[i] = essay
+    return tuple(found)
+
+
+def analysis_inputs(curation: Curation, use_overrides: bool) -> str:
+    """The hash of all an essay's analysis depends on besides its own file and metadata.
+
+    That is the code, and the curated data the analysers are built from:
+    cues and their threshold, topics, and label overrides (see
+    ``analyse_sentence``). The glossary is not among them: it matters only
+    when pages are rendered, so editing it keeps every analysis cached.
+    """
+    overrides = curation.overrides if use_overrides else ()
+    return digest(code_version(), repr(curation.cues), repr(curation.threshold), repr(curation.topics), repr(overrides))
+
+
+def _ingest_and_analyse(analysers: Analysers, job: tuple[SeedFile, str, EssayMeta | None]) -> Essay:
+    file, essay_id, meta = job
+    return analyse_essay(file, essay_id, clean(file.raw, file.name), meta, analysers)
 
 
 # --- analyse one essay ------------------------------------------------------------

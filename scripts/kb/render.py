@@ -19,7 +19,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -166,7 +166,12 @@ class SiteInfo:
         return posixpath.relpath(target or ".", folder or ".") + ("/" if target.endswith("/") else "")
 
 
-def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
+# Where pages already made can be found again: (key, make) -> the page's text.
+# The build passes one backed by its cache; without it every page is made.
+PageStore = Callable[[str, Callable[[], str]], str]
+
+
+def render_site(kb: KnowledgeBase, site: SiteInfo, store: PageStore | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path under docs/."""
     env = _environment()
     inline = InlineRenderer(build_glossary_matcher(kb.glossary), build_matcher(tuple(r.topic for r in kb.topics)))
@@ -182,9 +187,11 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
         pages[path] = env.get_template("topic.md.j2").render(**ctx.topic(report, path))
     for number, page in enumerate(ctx.essay_pages(), start=1):
         pages[page["path"]] = env.get_template("essays.md.j2").render(**page)
+    essay_inputs = essay_page_inputs(kb, site)
     for report in kb.essays:
         path = essay_path(report.essay.id)
-        pages[path] = env.get_template("essay.md.j2").render(**ctx.essay(report, path))
+        make = lambda report=report, path=path: env.get_template("essay.md.j2").render(**ctx.essay(report, path))  # noqa: E731
+        pages[path] = store(essay_inputs(report), make) if store else make()
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(**ctx.glossary())
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**ctx.matrix())
     pages["map.md"] = env.get_template("map.md.j2").render(**ctx.map())
@@ -192,6 +199,19 @@ def render_site(kb: KnowledgeBase, site: SiteInfo) -> dict[str, str]:
     pages = {path: first_tooltips_only(text) for path, text in pages.items()}
     pages["feed.xml"] = atom_feed(kb, site)
     return pages
+
+
+def essay_page_inputs(kb: KnowledgeBase, site: SiteInfo) -> Callable[[Any], str]:
+    """The key of an essay page: what ``_Context.essay`` reads, and the templates' and code's version.
+
+    That is the essay's report, the topics and the glossary (links and
+    tooltips in its text), the titles of the essays it relates to, and the site.
+    """
+    from .cache import code_version, digest  # hashing only: render itself reads no files
+
+    shared = digest(code_version(), repr(site), repr(kb.glossary), repr(tuple(r.topic for r in kb.topics)))
+    titles = {r.essay.id: r.essay.title for r in kb.essays}
+    return lambda report: digest(shared, repr(report), *(titles[r.target] for r in report.related))
 
 
 def _environment() -> Environment:

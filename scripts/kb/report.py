@@ -95,9 +95,7 @@ def candidate_phrases(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
     counts: Counter[str] = Counter()
     for report in kb.essays:
         for sentence in report.essay.sentences:
-            words = _WORD.findall(sentence.text.lower())
-            counts.update({g for g in _grams(words, 2, 3) if g.split(" ", 1)[0] not in _EDGE_WORDS
-                           and g.rsplit(" ", 1)[-1] not in _EDGE_WORDS})
+            counts.update(_inner_grams(_WORD.findall(sentence.text.lower())))
 
     def is_known(phrase: str) -> bool:
         # the phrase is part of a synonym, or a synonym is part of the phrase
@@ -109,6 +107,20 @@ def candidate_phrases(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
                for sub in _grams(p.split(), 2, 2) if candidates.get(sub) == n}
     kept = [(p, n) for p, n in candidates.items() if p not in covered]
     return tuple(sorted(kept, key=lambda x: (-x[1], x[0])))
+
+
+def _inner_grams(words: list[str]) -> set[str]:
+    """The two- and three-word phrases of a sentence that neither start nor end with an edge word."""
+    grams = set()
+    last = len(words)
+    for i, first in enumerate(words):
+        if first in _EDGE_WORDS:
+            continue
+        if i + 2 <= last and words[i + 1] not in _EDGE_WORDS:
+            grams.add(first + " " + words[i + 1])
+        if i + 3 <= last and words[i + 2] not in _EDGE_WORDS:
+            grams.add(first + " " + words[i + 1] + " " + words[i + 2])
+    return grams
 
 
 def _grams(words: list[str], low: int, high: int) -> set[str]:

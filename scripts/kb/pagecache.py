@@ -1,0 +1,322 @@
+"""Reuse MkDocs' work on pages that did not change: Markdown -> HTML, and the finished page.
+
+MkDocs renders every page on every build; with a thousand essays that is
+most of a build. Two cached steps, each keyed by the hash of all it reads:
+
+1. **Markdown -> HTML** (``page.render``): keyed by the page's source bytes,
+   its front matter and final Markdown, its address, the site's static files
+   and settings (mkdocs.yml, the environment variables it reads, the served
+   address, theme overrides, MkDocs, Material and our own code). Links are
+   resolved against the site's pages, so a render records every page it
+   looked up and what it found; an entry counts only if each lookup still
+   finds the same (adding an essay re-renders only the pages that link
+   differently). A hit restores what ``render`` sets: HTML, table of
+   contents, title and the anchors used to check links.
+2. **The finished page** (template + search entries): keyed by step 1's key,
+   the HTML after every plugin's ``on_page_content`` and ``on_env`` (the tags
+   listing is filled in there), the front matter, and the navigation as
+   rendered (titles and addresses). A hit swaps the page's template for one
+   that prints the stored HTML, and adds the stored search entries to the
+   search index in the page's place, so the index keeps its order.
+
+A page whose rendering logged a warning (a broken link, say) is not stored:
+it must warn again next time, not come silently from the cache. Entries are
+written as pages are done, so memory does not grow with the collection; the
+unused ones are pruned only after a build without warnings.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .cache import Cache, code_version, digest
+from .prerender import page_input, prerender
+
+CACHED_TEMPLATE = "kb-cached-page.html"
+SETTINGS_KEPT = 3  # page caches kept for this many settings (make build, mkdocs serve, one more)
+MIN_PAGES_TO_PRERENDER = 200  # below this, starting the workers costs more than it saves
+_ENV_VARIABLE = re.compile(r"!ENV\s*\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """What ``Page.render`` sets, for one page."""
+
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # target file's src_uri -> anchor -> link
+    lookups: dict[str, tuple | None]  # every path the links looked up -> what was found there
+
+
+def _found(file: Any) -> tuple | None:
+    return None if file is None else (file.src_uri, file.dest_uri, file.url, str(file.inclusion))
+
+
+class _RecordingFiles:
+    """The site's files as ``Page.render`` sees them, remembering which paths it looked up."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.lookups: dict[str, tuple | None] = {}
+
+    def get_file_from_path(self, path: str) -> Any:
+        file = self._files.get_file_from_path(path)
+        self.lookups[path] = _found(file)
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
+
+
+@dataclass(frozen=True)
+class FinishedPage:
+    html: str
+    search_entries: list[dict]
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def settings_hash(config: MkDocsConfig) -> str:
+    """Everything besides a page's own source that its HTML can depend on, site-wide."""
+    config_file = Path(config.config_file_path)
+    text = config_file.read_text(encoding="utf-8")
+    parts: list[str | bytes] = [code_version(), version("mkdocs"), version("mkdocs-material"), text,
+                                str(config.site_url), str(config.use_directory_urls)]
+    for name in sorted(set(_ENV_VARIABLE.findall(text))):
+        parts += [name, repr(os.environ.get(name))]
+    custom_dir = config.theme.custom_dir
+    if custom_dir and Path(custom_dir).is_dir():
+        for path in sorted(Path(custom_dir).rglob("*")):
+            if path.is_file():
+                parts += [path.relative_to(custom_dir).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def static_files_hash(files: Files) -> str:
+    """The site's files other than pages: pages are tracked one lookup at a time."""
+    return digest(*sorted(f"{f.src_uri}\0{f.dest_uri}\0{f.url}" for f in files if not f.is_documentation_page()))
+
+
+def nav_hash(nav: Navigation) -> str:
+    def walk(items: list) -> list[str]:
+        out = []
+        for item in items:
+            if isinstance(item, Section):
+                out += ["section", str(item.title), *walk(item.children), "end"]
+            elif isinstance(item, Link):
+                out += ["link", str(item.title), str(item.url)]
+            else:
+                out += ["page", str(item.title), str(item.url)]
+        return out
+    return digest(*walk(nav.items))
+
+
+class PageCache:
+    """One build's use of the cache; create one per build in ``on_pre_build``."""
+
+    def __init__(self, cache: Cache, config: MkDocsConfig) -> None:
+        self.cache = cache
+        self.settings = settings_hash(config)
+        # one folder per settings: `mkdocs serve` (another address) and `make build` keep their own
+        self.render_kind = f"render-{self.settings[:16]}"
+        self.page_kind = f"page-{self.settings[:16]}"
+        self.files = ""
+        self.nav: Navigation | None = None
+        self.render_keys: dict[str, str] = {}
+        self.recorders: dict[str, _RecordingFiles] = {}
+        self.prerendered: dict[str, tuple[str, RenderedMarkdown]] = {}
+        self.page_keys: dict[str, str] = {}
+        self.finished: dict[str, str] = {}  # src_uri -> key of its stored finished page
+        self.current: tuple[str, FinishedPage] | None = None
+        self.warned: set[str] = set()  # pages whose rendering logged a warning: never stored
+        self.count_before: dict[str, int] = {}
+        self.search_entries: dict[str, list[dict]] = {}
+        self.warnings = _WarningCounter()
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        self.hits = {"render": 0, "page": 0}
+
+    def on_files(self, files: Files) -> None:
+        self.files = static_files_hash(files)
+
+    def prerender_if_cold(self, config: MkDocsConfig, files: Files) -> None:
+        """With an empty cache for these settings, render every page on every core first."""
+        pages = [f.src_uri for f in files.documentation_pages()]
+        stored = self.cache.folder / self.render_kind
+        if len(pages) < MIN_PAGES_TO_PRERENDER or (stored.is_dir() and any(stored.iterdir())):
+            return
+        overrides = {"site_url": config.site_url, "use_directory_urls": config.use_directory_urls,
+                     "docs_dir": config.docs_dir, "site_dir": config.site_dir}
+        self.prerendered = prerender(config.config_file_path, overrides, pages)
+
+    def before_render(self, page: Page, markdown: str, files: Files) -> None:
+        """Called last among ``on_page_markdown``: reuse the HTML if this exact input was rendered before."""
+        source = page_input(page, markdown)
+        key = digest(self.settings, self.files, page.file.src_uri, page.file.dest_uri, page.url, str(page.file.inclusion),
+                     source)
+        self.render_keys[page.file.src_uri] = key
+        stored = self.cache.get(self.render_kind, key)
+        early = self.prerendered.pop(page.file.src_uri, None)
+        if stored is None and early is not None and early[0] == source:
+            stored = early[1]
+            self.cache.put(self.render_kind, key, stored)
+        # MkDocs calls page.render next: this page's own render either restores, or renders and records
+        if isinstance(stored, RenderedMarkdown) and all(
+            _found(files.get_file_from_path(path)) == found for path, found in stored.lookups.items()
+        ):
+            self.hits["render"] += 1
+            page.render = lambda config, files: _restore(page, stored, files)  # type: ignore[method-assign]
+        else:
+            render, recorder = page.render, _RecordingFiles(files)
+            self.recorders[page.file.src_uri] = recorder
+            self.count_before[page.file.src_uri] = self.warnings.count
+            page.render = lambda config, files: render(config, recorder)  # type: ignore[method-assign]
+
+    def after_render(self, page: Page) -> None:
+        """Called first among ``on_page_content``: remember what ``render`` produced."""
+        src = page.file.src_uri
+        page.__dict__.pop("render", None)
+        recorder = self.recorders.pop(src, None)
+        if recorder is None:  # restored from the cache, nothing new to store
+            return
+        links = page.links_to_anchors
+        # copies taken now: the tags plugin later fills its listing into this page's toc in place
+        value = RenderedMarkdown(
+            content=page.content or "", toc=copy.deepcopy(page.toc), title=page._title_from_render,
+            anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
+            links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
+            lookups=recorder.lookups,
+        )
+        if self.warnings.count > self.count_before.pop(src):
+            self.warned.add(src)
+            return
+        self.cache.put(self.render_kind, self.render_keys[src], value)
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """After every page's HTML is final: choose the pages whose finished HTML can be reused."""
+        if self.nav is None:
+            return env
+        site_nav = nav_hash(self.nav)  # now, when every page's title is known
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or file.src_uri not in self.render_keys:
+                continue
+            key = digest(self.render_keys[file.src_uri], site_nav, page.content or "", repr(page.meta))
+            self.page_keys[file.src_uri] = key
+            # only looked for now; read one at a time as pages are written, so memory stays flat
+            if "template" not in page.meta and self.cache.has(self.page_kind, key):
+                self.finished[file.src_uri] = key
+                page.meta["template"] = CACHED_TEMPLATE
+        env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: "{{ kb_cached_html(page) }}"}), env.loader])
+        # the theme's templates compiled once, not every build (Jinja checks each one's source checksum)
+        jinja = self.cache.folder / "jinja"
+        try:
+            jinja.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(jinja))
+        except OSError:
+            pass  # no folder to keep them in: templates are compiled every build, as without the cache
+        env.globals["kb_cached_html"] = lambda page: Markup(self._finished(page).html)
+        self._wrap_search(config)
+        return env
+
+    def _wrap_search(self, config: MkDocsConfig) -> None:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is None:
+            return
+        # the plugin's own method, even if an earlier build in this process wrapped it already
+        original = index.__dict__.get("kb_original_add_entry") or index.add_entry_from_context
+        index.kb_original_add_entry = original
+
+        def add_entry_from_context(page: Page) -> None:
+            if page.file.src_uri in self.finished:
+                index.entries.extend(self._finished(page).search_entries)
+                return
+            before = len(index.entries)
+            original(page)
+            self.search_entries[page.file.src_uri] = index.entries[before:]
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def _finished(self, page: Page) -> FinishedPage:
+        src = page.file.src_uri
+        if self.current is None or self.current[0] != src:
+            stored = self.cache.get(self.page_kind, self.finished[src])
+            if not isinstance(stored, FinishedPage):  # removed or damaged since on_env looked
+                raise RuntimeError(f"the build cache lost the page {src}: run the build again")
+            self.current = (src, stored)
+        return self.current[1]
+
+    def after_page(self, page: Page, html: str) -> None:
+        """Called first among ``on_post_page``: remember the finished page."""
+        src = page.file.src_uri
+        if src in self.finished:
+            del page.meta["template"]
+            self.current = None
+            self.hits["page"] += 1
+            return
+        if src in self.page_keys and src not in self.warned:
+            entries = self.search_entries.pop(src, [])
+            self.cache.put(self.page_kind, self.page_keys[src], FinishedPage(html, entries))
+
+    def finish(self) -> None:
+        """After a build: unless anything warned, drop the entries this build did not use."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.warnings.count:
+            return
+        self.cache.prune(self.render_kind)
+        self.cache.prune(self.page_kind)
+        self._drop_old_settings()
+
+    def _drop_old_settings(self) -> None:
+        """Keep the folders of the few settings used last (`make build`, `mkdocs serve`); older code's go."""
+        for kind in (self.render_kind, self.page_kind):
+            marker = self.cache.folder / kind / ".last-used"
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError:
+                return
+        for prefix in ("render-", "page-"):
+            folders = [f for f in self.cache.folder.glob(prefix + "*") if f.is_dir()]
+            folders.sort(key=lambda f: (f / ".last-used").stat().st_mtime if (f / ".last-used").exists() else 0,
+                         reverse=True)
+            for old in folders[SETTINGS_KEPT:]:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def abandon(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+
+def _restore(page: Page, stored: RenderedMarkdown, files: Files) -> None:
+    page.content = stored.content
+    page.toc = stored.toc  # a fresh copy: read from the cache, or made in a worker, for this page alone
+    page._title_from_render = stored.title
+    page.present_anchor_ids = stored.anchors
+    if stored.links_to_anchors is None:
+        page.links_to_anchors = None
+    else:
+        page.links_to_anchors = {files.get_file_from_path(src): dict(a) for src, a in stored.links_to_anchors.items()}
