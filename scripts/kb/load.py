@@ -287,6 +287,12 @@ def _require_list(doc: YamlDoc, value: Any, where: tuple, what: str) -> list:
     return value
 
 
+def _suggest(name: str, known, otherwise: str) -> str:  # noqa: ANN001 - any collection of names
+    """The fix for a name that does not exist: the closest known one, or ``otherwise``."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else otherwise
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "empty"
@@ -298,9 +304,8 @@ def _kind(value: Any) -> str:
 def _check_keys(doc: YamlDoc, entry: dict, where: tuple, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
     for key in entry:
         if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys are {', '.join(allowed)}"
-            raise doc.error(where + (key,), f"{what}: unknown key '{key}'", fix=hint)
+            raise doc.error(where + (key,), f"{what}: unknown key '{key}'",
+                            fix=_suggest(key, allowed, f"allowed keys are {', '.join(allowed)}"))
     for key in required:
         value = entry.get(key)
         if value is None or value == [] or (isinstance(value, str) and not _clean(value)):
@@ -454,16 +459,14 @@ def _check_references(doc: YamlDoc, topics: list[Topic]) -> None:
         where = ("topics", i)
         for ref in topic.related:
             if ref not in by_id or ref == topic.id:
-                close = difflib.get_close_matches(ref, list(by_id), n=1)
                 raise doc.error(where + ("related",), f"topic '{topic.id}': related topic '{ref}' does not exist" if ref != topic.id else f"topic '{topic.id}' lists itself as related",
-                                fix=f"did you mean '{close[0]}'?" if close and ref != topic.id else "remove it")
+                                fix=_suggest(ref, by_id, "remove it") if ref != topic.id else "remove it")
         if topic.answered_by and topic.category != "risk":
             raise doc.error(where + ("answered_by",), f"topic '{topic.id}': only risks have 'answered_by'", fix="move it to the risk it answers")
         for ref in topic.answered_by:
             if ref not in by_id or by_id[ref].category != "strategy":
-                close = difflib.get_close_matches(ref, [t.id for t in topics if t.category == "strategy"], n=1)
                 raise doc.error(where + ("answered_by",), f"topic '{topic.id}': '{ref}' is not a strategy topic",
-                                fix=f"did you mean '{close[0]}'?" if close else "list strategy ids")
+                                fix=_suggest(ref, [t.id for t in topics if t.category == "strategy"], "list strategy ids"))
 
 
 GLOSSARY_KEYS = ("term", "definition", "variants", "normalise")
@@ -509,18 +512,16 @@ def load_essay_meta(path: Path, stems: set[str], topic_ids: set[str] | None = No
     for stem, raw in essays.items():
         where = ("essays", stem)
         if stem not in stems:
-            close = difflib.get_close_matches(stem, sorted(stems), n=1)
             raise doc.error(where, f"there is no essay file '{stem}.txt' or '{stem}.md' in seeds/",
-                            fix=f"did you mean '{close[0]}'?" if close else "use the essay's file name without its extension")
+                            fix=_suggest(stem, sorted(stems), "use the essay's file name without its extension"))
         entry = _require_mapping(doc, raw or {}, where, f"essay '{stem}'")
         what = f"essay '{stem}'"
         _check_keys(doc, entry, where, ESSAY_KEYS, (), what)
         announces = _texts(doc, entry, "announces", where, what)
         for topic_id in announces:
             if topic_ids is not None and topic_id not in topic_ids:
-                close = difflib.get_close_matches(topic_id, sorted(topic_ids), n=1)
                 raise doc.error(where + ("announces",), f"{what}: '{topic_id}' is not a topic id in topics.yml",
-                                fix=f"did you mean '{close[0]}'?" if close else "use ids from topics.yml")
+                                fix=_suggest(topic_id, sorted(topic_ids), "use ids from topics.yml"))
         fields = {key: _text(doc, entry, key, where, what) for key in TEXT_KEYS}
         if fields["updated"] is not None and not ISO_DATE.match(fields["updated"]):
             raise doc.error(where + ("updated",), f"{what}: 'updated' must be a date like \"2026-11-20\"", fix="write year-month-day, in quotes")
@@ -630,9 +631,8 @@ def load_search_words(path: Path, topic_ids: set[str]) -> SearchWords:
     for topic_id, raw in topics.items():
         where = ("topics", topic_id)
         if topic_id not in topic_ids:
-            close = difflib.get_close_matches(topic_id, sorted(topic_ids), n=1)
             raise doc.error(where, f"'{topic_id}' is not a topic id in {TOPICS_FILE}",
-                            fix=f"did you mean '{close[0]}'?" if close else "use the id of a topic in topics.yml")
+                            fix=_suggest(topic_id, sorted(topic_ids), "use the id of a topic in topics.yml"))
         words = _texts(doc, topics, topic_id, ("topics",), f"topic '{topic_id}'")
         for i, phrase in enumerate(words):
             if not [w for w in search_tokens(phrase) if w not in ignored]:
