@@ -45,7 +45,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .cache import Cache, code_version, digest
-from .prerender import page_input, prerender
+from .prerender import WarningCounter, page_input, prerender
 
 CACHED_TEMPLATE = "kb-cached-page.html"
 SETTINGS_KEPT = 3  # page caches kept for this many settings (make build, mkdocs serve, one more)
@@ -89,15 +89,6 @@ class _RecordingFiles:
 class FinishedPage:
     html: str
     search_entries: list[dict]
-
-
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
 
 
 def settings_hash(config: MkDocsConfig) -> str:
@@ -155,7 +146,7 @@ class PageCache:
         self.warned: set[str] = set()  # pages whose rendering logged a warning: never stored
         self.count_before: dict[str, int] = {}
         self.search_entries: dict[str, list[dict]] = {}
-        self.warnings = _WarningCounter()
+        self.warnings = WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.warnings)
         self.hits = {"render": 0, "page": 0}
 

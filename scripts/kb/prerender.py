@@ -38,7 +38,9 @@ def prerender(config_file: str, overrides: dict[str, Any], src_uris: list[str]) 
     return {src: result for src, result in zip(src_uris, results) if result is not None}
 
 
-class _Counter(logging.Handler):
+class WarningCounter(logging.Handler):
+    """Counts the warnings logged while it is attached: a page rendered with one is never reused."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.count = 0
@@ -47,7 +49,7 @@ class _Counter(logging.Handler):
         self.count += 1
 
 
-def _load_site(config_file: str, overrides: dict[str, Any]) -> tuple[Any, Any, _Counter]:
+def _load_site(config_file: str, overrides: dict[str, Any]) -> tuple[Any, Any, WarningCounter]:
     """In a worker: the configuration, plugins and files, as ``mkdocs build`` sets them up."""
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
@@ -62,12 +64,12 @@ def _load_site(config_file: str, overrides: dict[str, Any]) -> tuple[Any, Any, _
     for file in files.documentation_pages():
         if file.page is None:
             Page(None, file, config)
-    counter = _Counter()
+    counter = WarningCounter()
     logging.getLogger("mkdocs").addHandler(counter)
     return config, files, counter
 
 
-def _render_page(site: tuple[Any, Any, _Counter], src_uri: str) -> tuple[str, Any] | None:
+def _render_page(site: tuple[Any, Any, WarningCounter], src_uri: str) -> tuple[str, Any] | None:
     from .pagecache import RenderedMarkdown, _RecordingFiles
 
     config, files, counter = site
