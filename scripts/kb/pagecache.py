@@ -64,6 +64,17 @@ class RenderedMarkdown:
     links_to_anchors: dict[str, dict[str, str]] | None  # target file's src_uri -> anchor -> link
     lookups: dict[str, tuple | None]  # every path the links looked up -> what was found there
 
+    @classmethod
+    def of(cls, page: Page, lookups: dict[str, tuple | None]) -> "RenderedMarkdown":
+        """What ``page.render`` just set, copied: the tags plugin later fills its listing into a toc in place."""
+        links = page.links_to_anchors
+        return cls(
+            content=page.content or "", toc=copy.deepcopy(page.toc), title=page._title_from_render,
+            anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
+            links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
+            lookups=lookups,
+        )
+
 
 def _found(file: Any) -> tuple | None:
     return None if file is None else (file.src_uri, file.dest_uri, file.url, str(file.inclusion))
@@ -193,14 +204,7 @@ class PageCache:
         recorder = self.recorders.pop(src, None)
         if recorder is None:  # restored from the cache, nothing new to store
             return
-        links = page.links_to_anchors
-        # copies taken now: the tags plugin later fills its listing into this page's toc in place
-        value = RenderedMarkdown(
-            content=page.content or "", toc=copy.deepcopy(page.toc), title=page._title_from_render,
-            anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
-            links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
-            lookups=recorder.lookups,
-        )
+        value = RenderedMarkdown.of(page, recorder.lookups)
         if self.warnings.count > self.count_before.pop(src):
             self.warned.add(src)
             return

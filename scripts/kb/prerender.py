@@ -13,7 +13,6 @@ so the warning is logged where ``--strict`` counts it.
 
 from __future__ import annotations
 
-import copy
 import logging
 from typing import Any
 
@@ -81,13 +80,7 @@ def _render_page(site: tuple[Any, Any, WarningCounter], src_uri: str) -> tuple[s
     page.render(config, recorder)
     if counter.count > before:
         return None
-    links = page.links_to_anchors
-    rendered = RenderedMarkdown(
-        content=page.content or "", toc=copy.deepcopy(page.toc), title=page._title_from_render,
-        anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
-        links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
-        lookups=recorder.lookups,
-    )
+    rendered = RenderedMarkdown.of(page, recorder.lookups)
     result = (page_input(page, markdown), rendered)
     page.content = page.markdown = None  # the worker keeps its pages: free what is no longer needed
     return result
