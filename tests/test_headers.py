@@ -105,6 +105,28 @@ def test_a_script_in_the_content_stops_the_build_instead_of_being_allowed(tmp_pa
         read_site(shouting)
 
 
+def test_a_remembered_reading_is_used_only_for_the_same_bytes(tmp_path: Path) -> None:
+    """Pages a build did not change are not parsed again; a changed page always is."""
+    site = make_site(tmp_path, {"a/index.html": page("<script>var palette=1</script>"), "b/index.html": page()})
+    memo: dict = {}
+    first = read_site(site, memo)
+    assert len(memo) == 2 and first.scripts == {source_hash("var palette=1")}
+    # a reading remembered for other bytes would hide this script from the policy
+    (site / "b" / "index.html").write_text(page("<script>var theme=2</script>"), encoding="utf-8")
+    again = read_site(site, memo)
+    assert again.scripts == {source_hash("var palette=1"), source_hash("var theme=2")}
+    assert len(memo) == 2  # only this build's pages are kept: the memo stays the size of the site
+
+
+def test_a_remembered_page_never_hides_a_new_event_handler(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.html": page(body="<p>fine</p>")})
+    memo: dict = {}
+    read_site(site, memo)
+    (site / "index.html").write_text(page(body='<img src=a onerror="go()">'), encoding="utf-8")
+    with pytest.raises(PolicyError, match="onerror"):
+        read_site(site, memo)
+
+
 def test_content_may_hold_data_blocks_styles_and_words_like_onion(tmp_path: Path) -> None:
     article = ('<article><p>style = taste; onions = cheap</p><script type="application/ld+json">{}</script>'
                '<svg><style>.a{fill:red}</style></svg></article>')

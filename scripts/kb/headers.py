@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -181,18 +182,34 @@ def _read_page(text: str, page: str) -> _PageCode:
     return code
 
 
-def read_site(site: Path) -> SiteContent:
-    """Every page of the built site read once; ``PolicyError`` names a page the policy cannot allow."""
+# A page's bytes (their SHA-256) -> its inline code: ``read_site`` parses only pages it has not seen
+PageMemo = dict[str, "_PageCode"]
+
+
+def read_site(site: Path, memo: PageMemo | None = None) -> SiteContent:
+    """Every page of the built site read once; ``PolicyError`` names a page the policy cannot allow.
+
+    With a ``memo`` from an earlier build, a page whose bytes it knows is not
+    parsed again (a one-essay change parses one page, not thousands); the memo
+    is left holding this site's pages only. A page that fails is never remembered.
+    """
     scripts: set[str] = set()
     styles: set[str] = set()
     attributes: set[str] = set()
-    for path in sorted(site.rglob("*.html")):
-        reader = _read_page(path.read_text(encoding="utf-8"), path.relative_to(site).as_posix())
+    seen: PageMemo = {}
+    files = _site_files(site)
+    for path in (p for p in files if p.suffix == ".html"):
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()
+        reader = (memo or {}).get(key) or seen.get(key) or _read_page(data.decode("utf-8"), path.relative_to(site).as_posix())
+        seen[key] = reader
         scripts |= reader.scripts
         styles |= reader.styles
         attributes |= reader.style_attributes
-    fingerprinted = sorted("/" + p.relative_to(site).as_posix() for p in site.rglob("*")
-                           if p.is_file() and FINGERPRINTED.search(p.name))
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
+    fingerprinted = sorted("/" + p.relative_to(site).as_posix() for p in files if FINGERPRINTED.search(p.name))
     return SiteContent(
         scripts=frozenset(map(source_hash, scripts)),
         styles=frozenset(map(source_hash, styles)),
@@ -200,6 +217,17 @@ def read_site(site: Path) -> SiteContent:
         pagefind=(site / "pagefind").is_dir(),
         fingerprinted=tuple(fingerprinted),
     )
+
+
+def _site_files(site: Path) -> list[Path]:
+    """The site's files, sorted, without pagefind/: it holds no page and no fingerprinted
+    name, and the build may run Pagefind while this reads (see mkdocs_hook)."""
+    found = []
+    for folder, dirs, files in os.walk(site):
+        if Path(folder) == site and "pagefind" in dirs:
+            dirs.remove("pagefind")
+        found += [Path(folder, name) for name in files]
+    return sorted(found)
 
 
 def content_security_policy(content: SiteContent) -> str:
@@ -362,8 +390,8 @@ def add_policy_meta(site: Path) -> SiteContent:
     return content
 
 
-def write_headers_file(site: Path) -> SiteContent:
-    """Read the built site and write its ``_headers``; returns what was read."""
-    content = read_site(site)
+def write_headers_file(site: Path, memo: PageMemo | None = None) -> SiteContent:
+    """Read the built site (see ``read_site`` for ``memo``) and write its ``_headers``; returns what was read."""
+    content = read_site(site, memo)
     (site / "_headers").write_text(netlify_headers(header_rules(content)), encoding="utf-8")
     return content

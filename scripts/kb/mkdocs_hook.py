@@ -20,10 +20,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from kb import search
-from kb.cache import Cache
+from kb.cache import Cache, code_version
 from kb.errors import SeedError
 from kb.export import to_json
-from kb.headers import PolicyError, write_headers_file
+from kb.headers import PolicyError, SiteContent, write_headers_file
 from kb.load import SEARCH_FILE, load_search_words
 from kb.navigation import with_topics
 from kb.pagecache import PageCache
@@ -131,22 +131,39 @@ def on_post_build(config: MkDocsConfig) -> None:
             cache.prune("essay-pages")
             cache.prune("json")
         log.info(f"Cache: {pages.hits['render']} pages' Markdown and {pages.hits['page']} finished pages reused")
-    if _uses_pagefind(config):
-        start = time.perf_counter()
+    site_dir = Path(config.site_dir)
+    start = time.perf_counter()
+    # Pagefind (a separate process, on the other core) and the headers read the
+    # finished pages side by side; neither writes anything the other reads.
+    indexing = search.start_index(site_dir) if _uses_pagefind(config) else None
+    try:
+        content = _write_headers(site_dir, _build[0] if _build else None)
+    except BaseException:
+        if indexing:
+            indexing.cancel()
+        raise
+    log.info(f"Headers: _headers written in {time.perf_counter() - start:.2f}s; "
+             f"the policy allows {len(content.scripts)} inline scripts by hash")
+    if indexing:
         try:
-            search.index_site(Path(config.site_dir))
+            indexing.finish()
         except RuntimeError as error:
             raise PluginError(str(error)) from error
         log.info(f"Search index (Pagefind) written in {time.perf_counter() - start:.2f}s")
-    # The policy hashes the inline scripts MkDocs has just written, so it comes
-    # last, after anything else that writes into the site (a search index).
-    start = time.perf_counter()
+
+
+def _write_headers(site_dir: Path, cache: Cache | None) -> SiteContent:
+    """``site/_headers``, reading only the pages an earlier build did not read (kept in the cache)."""
+    key = code_version()
+    memo = (cache.get("site-code", key) if cache else None) or {}
     try:
-        content = write_headers_file(Path(config.site_dir))
+        content = write_headers_file(site_dir, memo)
     except PolicyError as error:
         raise PluginError(f"Cannot write the site's headers: {error}") from error
-    log.info(f"Headers: _headers written in {time.perf_counter() - start:.2f}s; "
-             f"the policy allows {len(content.scripts)} inline scripts by hash")
+    if cache:
+        cache.put("site-code", key, memo)
+        cache.prune("site-code")  # an older code version's memo
+    return content
 
 
 def on_build_error(error: Exception) -> None:

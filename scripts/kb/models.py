@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .garble import is_garbled
+
 Label = Literal["trend", "strategy", "risk", "context"]
 Category = Literal["trend", "strategy", "risk"]
 
@@ -135,6 +137,12 @@ class Sentence:
     topics: tuple[str, ...]  # ids of the topics it mentions, sorted
     score: float = 0.0  # strength of the winning label
     readings: tuple[tuple[str, str], ...] = ()  # editors' plain-English readings of garbled phrases in it
+    # whether it reads as garbled (kb.garble): decided once, as the sentence is made, and
+    # cached with it, since every build's quote choices on every page ask again
+    garbled: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "garbled", is_garbled(self.text))
 
 
 @dataclass(frozen=True)

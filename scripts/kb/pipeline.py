@@ -42,7 +42,7 @@ from .models import (
 from .relate import cooccurrence, essay_relations, risk_strategy_matrix, topic_relations
 from .sentences import split_sentences
 from .slugs import slugify as make_slug
-from .summarise import shorten, essay_summary, highlights, is_garbled, rank_evidence, word_count
+from .summarise import shorten, essay_summary, highlights, rank_evidence, word_count
 from .topics import TopicMatcher, build_matcher
 
 KEY_POINTS_PER_CATEGORY = 5
@@ -283,7 +283,7 @@ def key_points(essay: Essay) -> tuple[tuple[str, tuple[Sentence, ...]], ...]:
     """The essay's clearest trend, strategy and risk statements, in essay order."""
     out = []
     for category in CATEGORIES:
-        candidates = [s for s in essay.sentences if s.label == category and not is_garbled(s.text)]
+        candidates = [s for s in essay.sentences if s.label == category and not s.garbled]
         best = sorted(candidates, key=lambda s: (-(s.score + 0.5 * len(s.topics)), s.id))[:KEY_POINTS_PER_CATEGORY]
         order = {s.id: i for i, s in enumerate(essay.sentences)}
         out.append((category, tuple(sorted(best, key=lambda s: order[s.id]))))

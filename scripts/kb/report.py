@@ -8,7 +8,7 @@ synonyms), topics with too little evidence, essays without metadata.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .models import Essay, KnowledgeBase, Sentence
@@ -69,7 +69,7 @@ def curator_report(kb: KnowledgeBase) -> CuratorReport:
         covered=covered,
         unmatched=tuple(unmatched[:MAX_LISTED]),
         unmatched_total=len(unmatched),
-        candidate_phrases=candidate_phrases(kb)[:MAX_LISTED],
+        candidate_phrases=candidate_phrases(kb),
         thin_topics=tuple((r.topic.id, len(r.evidence)) for r in kb.topics if len(r.evidence) < MIN_EVIDENCE),
         essays_without_metadata=bare[:MAX_LISTED],
         essays_without_metadata_total=len(bare),
@@ -80,11 +80,12 @@ def _has_metadata(essay: Essay) -> bool:
     return essay.title_is_curated or essay.summary_is_curated or bool(essay.date or essay.source_note)
 
 
-def candidate_phrases(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
-    """Two- and three-word phrases in several sentences that no topic's synonyms contain.
+def candidate_phrases(kb: KnowledgeBase, limit: int = MAX_LISTED) -> tuple[tuple[str, int], ...]:
+    """The ``limit`` most frequent two- and three-word phrases (in several sentences) that no topic's synonyms contain.
 
     Linear in the number of sentences: phrases are compared with the
-    synonyms through sets of word n-grams, never pairwise.
+    synonyms through sets of word n-grams, never pairwise, and only the most
+    frequent are compared at all: the report lists the first ``limit``.
     """
     known_grams, known = set(), set()
     for r in kb.topics:
@@ -101,12 +102,19 @@ def candidate_phrases(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
         # the phrase is part of a synonym, or a synonym is part of the phrase
         return phrase in known_grams or any(g in known for g in _grams(phrase.split(), 1, 3))
 
-    candidates = {p: n for p, n in counts.items() if n >= PHRASE_MIN_COUNT and not is_known(p)}
-    # a two-word phrase inside an equally frequent three-word one says nothing new
-    covered = {sub for p, n in candidates.items() if p.count(" ") == 2
-               for sub in _grams(p.split(), 2, 2) if candidates.get(sub) == n}
-    kept = [(p, n) for p, n in candidates.items() if p not in covered]
-    return tuple(sorted(kept, key=lambda x: (-x[1], x[0])))
+    by_count: dict[int, list[str]] = defaultdict(list)
+    for phrase, n in counts.items():
+        if n >= PHRASE_MIN_COUNT:
+            by_count[n].append(phrase)
+    kept: list[tuple[str, int]] = []
+    for n in sorted(by_count, reverse=True):  # most frequent first, until the report has enough
+        candidates = {p for p in by_count[n] if not is_known(p)}
+        # a two-word phrase inside an equally frequent three-word one says nothing new
+        covered = {sub for p in candidates if p.count(" ") == 2 for sub in _grams(p.split(), 2, 2) if sub in candidates}
+        kept += [(p, n) for p in sorted(candidates - covered)]
+        if len(kept) >= limit:
+            break
+    return tuple(kept[:limit])
 
 
 def _inner_grams(words: list[str]) -> set[str]:

@@ -24,7 +24,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .escape import json_text
 from .export import page_url
@@ -126,9 +129,42 @@ def pagefind_command(site_dir: Path) -> list[str]:
 
 def index_site(site_dir: Path) -> None:
     """Write ``site_dir/pagefind/``; raises ``RuntimeError`` with Pagefind's output if it fails."""
-    shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
-    result = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"Pagefind failed on {site_dir}:\n{result.stdout}\n{result.stderr}")
-    for name in UNUSED_FILES:
-        (site_dir / PAGEFIND_DIR / name).unlink(missing_ok=True)
+    start_index(site_dir).finish()
+
+
+@dataclass
+class IndexRun:
+    """Pagefind running on a built site, while the build goes on with other work."""
+
+    site_dir: Path
+    process: subprocess.Popen
+    log: IO[bytes]  # a file, not a pipe: nobody reads it until Pagefind ends, and a full pipe would stall it
+
+    def finish(self) -> None:
+        """Wait for Pagefind; raises ``RuntimeError`` with its output if it failed."""
+        self.process.wait()
+        self.log.seek(0)
+        output = self.log.read().decode("utf-8", "replace")
+        self.log.close()
+        if self.process.returncode != 0:
+            raise RuntimeError(f"Pagefind failed on {self.site_dir}:\n{output}")
+        for name in UNUSED_FILES:
+            (self.site_dir / PAGEFIND_DIR / name).unlink(missing_ok=True)
+
+    def cancel(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+
+def start_index(site_dir: Path) -> IndexRun:
+    """Start Pagefind on a built site and return at once.
+
+    Pagefind only reads the pages and writes into ``pagefind/``, which exists
+    (empty) from now on, so work done beside it sees the site as it will be.
+    """
+    output = site_dir / PAGEFIND_DIR
+    shutil.rmtree(output, ignore_errors=True)
+    output.mkdir()
+    log = tempfile.TemporaryFile()
+    return IndexRun(site_dir, subprocess.Popen(pagefind_command(site_dir), stdout=log, stderr=subprocess.STDOUT), log)
