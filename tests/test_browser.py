@@ -304,6 +304,31 @@ def test_search_finds_an_accepted_page_for_a_readers_words(search_page: Page, si
     assert set(top) & set(accepted), f"{query!r}: none of {accepted} in the first 3 of {results[:5]}"
 
 
+def pagefind_records(site: Path) -> dict[str, str]:
+    """URL -> the text Pagefind indexed for it, read from its fragment files."""
+    import gzip
+
+    records = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        record = json.loads(data)
+        records[record["url"]] = record["content"]
+    return records
+
+
+def test_the_full_text_index_holds_each_sentence_of_an_essay_once(browser_site: Path, site_kb: dict) -> None:
+    """Key points and the automatic summary quote the essay; related essays name others: not indexed again."""
+    records = pagefind_records(browser_site)
+    for essay in site_kb["essays"]:
+        content = records["/" + essay["url"].lstrip("/")]
+        labelled = [s["text"].split() for p in essay["paragraphs"] for s in p["sentences"] if s["label"] != "context"]
+        # from the second word: the page may capitalise the first
+        middles = [" ".join(words[1:9]) for words in labelled if len(words) >= 10]
+        assert middles and all(content.count(middle) == 1 for middle in middles), essay["title"]
+        assert "Related essays" not in content and "Key points" not in content
+        assert "Full text" in content
+
+
 def test_there_are_forty_reader_queries_of_every_kind() -> None:
     assert len(QUERIES) >= 40
     assert sum(bool(re.search(r"[\u3400-\u9fff]", q)) for q in QUERIES) >= 5

@@ -39,7 +39,9 @@ PAGEFIND_DIR = "pagefind"
 # Pagefind reads only the article, without its "¶" permalinks; the header,
 # navigation and footer repeat on every page and would match every query.
 ROOT_SELECTOR = "article.md-content__inner"
-EXCLUDE_SELECTORS = (".headerlink", ".md-source-file")
+# Nor what an essay page repeats (its automatic summary and key points quote its own
+# text; its topic and related-essay lists name other pages): each sentence is found once.
+EXCLUDE_SELECTORS = (".headerlink", ".md-source-file", ".kb-not-indexed")
 # Not in the full-text index: the 404 page and the editors' report, which readers
 # should not land on; topic pages, which the vocabulary finds by their title,
 # synonyms and readers' words (their quotes are indexed on the essay pages
