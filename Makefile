@@ -9,7 +9,7 @@ NPM    ?= npm
 # node tools pinned in package.json: Lighthouse for make audit, the iframe-worker shim for make offline
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup build publish nginx-conf serve test eval report audit offline screenshots clean
+.PHONY: help setup build publish nginx-conf serve test eval report audit offline screenshots bench-anchors clean
 
 help:
 	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make audit   Lighthouse scores (home, topic, essay; phone and desktop) against the targets"
 	@echo "make offline a copy that works from the file system, search included: site-offline/ and site-offline.zip"
 	@echo "make screenshots  PNGs of the home, a topic and an essay page into screenshots/"
+	@echo "make bench-anchors  time stock Material, Zensical and Hugo on the same bare pages (ESSAYS=1000)"
 	@echo "make clean   remove build output and generated pages"
 
 setup: $(STAMP)
@@ -67,6 +68,19 @@ offline: $(STAMP) $(NODE_STAMP)
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
+
+# benchmark-only tools in an environment of their own (requirements-anchors.txt), never in .venv
+ANCHORS_VENV  := .venv-anchors
+ANCHORS_STAMP := $(ANCHORS_VENV)/.installed
+ESSAYS        ?= 1000
+
+$(ANCHORS_STAMP): requirements-anchors.txt
+	test -d $(ANCHORS_VENV) || $(PYTHON) -m venv $(ANCHORS_VENV)
+	$(ANCHORS_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-anchors.txt
+	touch $(ANCHORS_STAMP)
+
+bench-anchors: $(STAMP) $(ANCHORS_STAMP)
+	$(BIN)/python scripts/bench_anchors.py --essays $(ESSAYS) --json anchors-$(ESSAYS).json $(ANCHORS_ARGS)
 
 clean:
 	rm -rf site .site-* .site.lock site.old .cache tests/.artifacts site-offline site-offline.zip .audit

@@ -59,12 +59,20 @@ def make_project(target: Path, essays: int, quiet: bool = True) -> Path:
     for curated in sorted((ROOT / "seeds").glob("*.yml")):
         if curated.name != "essays.yml":
             shutil.copy2(curated, seeds / curated.name)
+    for source, name in corpus_essays(essays, quiet):
+        shutil.copy2(source, seeds / name)
+    return target
+
+
+def corpus_essays(essays: int, quiet: bool = True) -> list[tuple[Path, str]]:
+    """The first ``essays`` usable articles and their file names; past the corpus, copies named ``<id>-r<n>.txt``."""
     articles = usable_articles(quiet)
+    chosen = []
     for i in range(essays):
         source = articles[i % len(articles)]
         copy = i // len(articles)
-        shutil.copy2(source, seeds / (source.name if copy == 0 else f"{source.stem}-r{copy}.txt"))
-    return target
+        chosen.append((source, source.name if copy == 0 else f"{source.stem}-r{copy}.txt"))
+    return chosen
 
 
 def usable_articles(quiet: bool) -> list[Path]:
