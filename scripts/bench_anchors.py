@@ -185,31 +185,43 @@ def version(tool: Tool) -> str:
 
 
 def timed(command: list[str], cwd: Path) -> dict[str, float]:
-    """Run ``command`` in ``cwd``: wall and CPU seconds and peak memory of its whole process tree."""
+    """Run ``command`` in ``cwd``: wall and CPU seconds and peak memory of its whole process tree.
+
+    Memory is sampled from /proc every 50 ms as in bench_scale.py (the sum over
+    the tree). CPU comes from the kernel's account of the finished process and
+    the children it waited for, which is exact even for a build shorter than
+    one sample (Hugo's); it is at least what sampling saw.
+    """
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
-    cpu: dict[int, float] = {}  # last CPU seconds seen per process (the last 50 ms of each are missed)
-    done = threading.Event()
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        peak = 0
+        sampled: dict[int, float] = {}  # last CPU seconds seen per process
+        done = threading.Event()
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            usage = _tree_usage(process.pid)
-            peak = max(peak, sum(rss for rss, _ in usage.values()))
-            cpu.update({pid: seconds for pid, (_, seconds) in usage.items()})
-            done.wait(0.05)
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                usage = _tree_usage(process.pid)
+                peak = max(peak, sum(rss for rss, _ in usage.values()))
+                sampled.update({pid: seconds for pid, (_, seconds) in usage.items()})
+                done.wait(0.05)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = process.communicate()
-    elapsed = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{(out + err)[-3000:]}")
-    return {"seconds": round(elapsed, 2), "cpu_seconds": round(sum(cpu.values()), 2), "peak_mb": round(peak / 2**20, 1),
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        if process.returncode != 0:
+            output.seek(0)
+            text = output.read().decode("utf-8", "replace")
+            raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{text[-3000:]}")
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(sampled.values()))
+    peak = max(peak, usage.ru_maxrss * 1024)  # the largest single process, should sampling miss a short peak
+    return {"seconds": round(elapsed, 2), "cpu_seconds": round(cpu, 2), "peak_mb": round(peak / 2**20, 1),
             "load_before": round(load, 2)}
 
 
