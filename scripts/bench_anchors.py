@@ -248,6 +248,8 @@ def measure(tool: Tool, pages: dict[str, str], work: Path, rebuild: bool = True)
     result["changed_page"] = changed
     result["one_page_changed"] = timed(tool.command, project)
     result["change_shown"] = EDIT in html_of(project, tool, changed).read_text(encoding="utf-8")
+    if tool.cache:
+        result["cache_mb"] = round(sum(p.stat().st_size for p in (project / tool.cache).rglob("*") if p.is_file()) / 2**20, 1)
     return result
 
 
