@@ -8,13 +8,15 @@ navigation, as the knowledge base's essays sit in a section), plus an index page
 linking to all of them; no analysis, no topics. The same Markdown bytes go
 into a scratch project for each tool:
 
+    material        kb              this project's own build of the same articles (bench_scale.py's
+                    project: analysis, topic pages, Pagefind), for comparison
     material        stock Material (requirements.txt's pins), default search, no nav key
     material-prune  the same with the navigation.prune feature
     zensical        Zensical, reading the same mkdocs.yml as stock Material
     hugo            Hugo, one layout template, no theme
 
 Each tool builds from scratch, then one page gets a sentence added and the
-tool builds again: with its cache where it has one (Zensical), otherwise a
+tool builds again: with its cache where it has one (Zensical, kb), otherwise a
 plain rebuild. Wall seconds, CPU seconds and peak memory count the build's
 whole process tree (bench_scale.py's /proc sampling). The rebuilt page is
 checked for the sentence, so a cache that misses the change shows up.
@@ -42,11 +44,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale import CORPUS, ROOT, _tree_usage, corpus_essays  # noqa: E402
+from bench_scale import CORPUS, ROOT, _tree_usage, change_one_essay, corpus_essays, make_project  # noqa: E402
 
 ANCHORS_VENV = ROOT / ".venv-anchors"
-TOOLS = ("material", "material-prune", "zensical", "hugo")
-EDIT = "Small shops must grow quickly or risk being crushed by big sellers."
+ANCHORS = ("material", "material-prune", "zensical", "hugo")  # the tools that build the bare pages
+TOOLS = ("kb", *ANCHORS)
+EDIT = "Small shops must grow quickly or risk being crushed by big sellers."  # bench_scale.py's edit
 INDEX = "index.md"
 SECTION = 100  # pages per folder; navigation.prune leaves out the pages of the sections a page is not in
 
@@ -130,6 +133,11 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def make_kb_project(target: Path, pages: dict[str, str]) -> Path:
+    """bench_scale.py's project seeded with the same articles (its seeds, not the bare pages)."""
+    return make_project(target, len(pages) - 1)
+
+
 def page_sources(project: Path) -> dict[str, Path]:
     """The Markdown file of each page in a scratch project, by the page's file name in ``bare_pages``."""
     folder = project / ("content" if (project / "hugo.toml").exists() else "docs")
@@ -152,12 +160,16 @@ class Tool:
     output: str  # the folder the site is built into, inside the project
     cache: str | None = None  # the tool's own cache folder inside the project, if it keeps one
     label: str = ""
+    env: dict[str, str] | None = None  # added to the environment of the build
 
 
 def tools(anchors: Path) -> dict[str, Tool | str]:
     """Each tool, or the reason it cannot run here."""
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
     found: dict[str, Tool | str] = {
+        # the project's own copy of the code (bench_scale.py's timed_build does the same)
+        "kb": Tool("kb", make_kb_project, [sys.executable, "-m", "kb", "build", "-d", "site"], "site", cache=".cache",
+                   label="this project (kb build, with its cache)", env={"PYTHONPATH": "scripts"}),
         "material": Tool("material", write_mkdocs_project, mkdocs, "site", label="stock Material"),
         "material-prune": Tool("material-prune", lambda t, p: write_mkdocs_project(t, p, prune=True), mkdocs, "site",
                                label="Material + navigation.prune"),
@@ -177,6 +189,9 @@ def version(tool: Tool) -> str:
     command = {"material": [sys.executable, "-c", "import material, mkdocs; print('mkdocs', mkdocs.__version__, "
                                                     "'material', material.__version__)"],
                "zensical": [tool.command[0], "--version"], "hugo": [tool.command[0], "version"]}
+    if tool.name == "kb":
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        return f"kb at {commit.stdout.strip() or 'unknown commit'}"
     argv = command["material" if tool.name.startswith("material") else tool.name]
     return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
 
@@ -184,7 +199,7 @@ def version(tool: Tool) -> str:
 # --- measuring ----------------------------------------------------------------------------------
 
 
-def timed(command: list[str], cwd: Path) -> dict[str, float]:
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
     """Run ``command`` in ``cwd``: wall and CPU seconds and peak memory of its whole process tree.
 
     Memory is sampled from /proc every 50 ms as in bench_scale.py (the sum over
@@ -195,7 +210,8 @@ def timed(command: list[str], cwd: Path) -> dict[str, float]:
     load = os.getloadavg()[0]
     start = time.perf_counter()
     with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
         peak = 0
         sampled: dict[int, float] = {}  # last CPU seconds seen per process
         done = threading.Event()
@@ -234,23 +250,35 @@ def measure(tool: Tool, pages: dict[str, str], work: Path, rebuild: bool = True)
     """Build from scratch, then change the middle page and build again."""
     project = tool.make(work / tool.name, pages)
     result: dict = {"tool": tool.name, "label": tool.label, "version": version(tool)}
-    result["clean"] = timed(tool.command, project)
+    result["clean"] = timed(tool.command, project, tool.env)
     built = list((project / tool.output).rglob("*.html"))
     result["html_pages"] = len(built)
     result["site_mb"] = round(sum(p.stat().st_size for p in (project / tool.output).rglob("*") if p.is_file()) / 2**20, 1)
     result["html_median_kb"] = round(sorted(p.stat().st_size for p in built)[len(built) // 2] / 1024, 1)
     if not rebuild:
         return result
-    names = sorted(name for name in pages if name != INDEX)
-    changed = names[len(names) // 2]
-    source = page_sources(project)[changed]
-    source.write_text(edited(pages[changed]), encoding="utf-8")
+    changed, page = change_one_page(tool, project, pages)
     result["changed_page"] = changed
-    result["one_page_changed"] = timed(tool.command, project)
-    result["change_shown"] = EDIT in html_of(project, tool, changed).read_text(encoding="utf-8")
+    result["one_page_changed"] = timed(tool.command, project, tool.env)
+    result["change_shown"] = EDIT in page.read_text(encoding="utf-8")
     if tool.cache:
         result["cache_mb"] = round(sum(p.stat().st_size for p in (project / tool.cache).rglob("*") if p.is_file()) / 2**20, 1)
     return result
+
+
+def change_one_page(tool: Tool, project: Path, pages: dict[str, str]) -> tuple[str, Path]:
+    """Add a sentence to the middle article; return its name and the HTML page that must then show it."""
+    if tool.name == "kb":
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from kb.load import essay_stem
+        from kb.pipeline import slugify
+
+        name = change_one_essay(project, edit=f" {EDIT}\n")
+        return name, project / tool.output / "essays" / slugify(essay_stem(name)) / "index.html"
+    names = sorted(name for name in pages if name != INDEX)
+    changed = names[len(names) // 2]
+    page_sources(project)[changed].write_text(edited(pages[changed]), encoding="utf-8")
+    return changed, html_of(project, tool, changed)
 
 
 # --- the run ------------------------------------------------------------------------------------
