@@ -6,9 +6,9 @@ Markdown page per article (its title as a heading, its paragraphs as written),
 in folders of 100 (``part-01/``, ``part-02/``, ...: sections in MkDocs' default
 navigation, as the knowledge base's essays sit in a section), plus an index page
 linking to all of them; no analysis, no topics. The same Markdown bytes go
-into a scratch project for each tool:
+into a scratch project for each anchor tool:
 
-    material        kb              this project's own build of the same articles (bench_scale.py's
+    kb              this project's own build of the same articles (bench_scale.py's
                     project: analysis, topic pages, Pagefind), for comparison
     material        stock Material (requirements.txt's pins), default search, no nav key
     material-prune  the same with the navigation.prune feature
@@ -18,8 +18,11 @@ into a scratch project for each tool:
 Each tool builds from scratch, then one page gets a sentence added and the
 tool builds again: with its cache where it has one (Zensical, kb), otherwise a
 plain rebuild. Wall seconds, CPU seconds and peak memory count the build's
-whole process tree (bench_scale.py's /proc sampling). The rebuilt page is
-checked for the sentence, so a cache that misses the change shows up.
+whole process tree (bench_scale.py's /proc sampling, and the kernel's CPU
+account of the finished build). The rebuilt page is checked for the
+sentence, so a cache that misses the change shows up.
+``--no-rebuild material`` skips stock Material's second build, which repeats
+its first (281 s wall at 3,000 pages here).
 
 Zensical and Hugo come from their own environment (``make bench-anchors``
 installs requirements-anchors.txt into .venv-anchors/); the Material runs use
@@ -57,7 +60,7 @@ SECTION = 100  # pages per folder; navigation.prune leaves out the pages of the 
 
 
 def bare_pages(essays: int, quiet: bool = True) -> dict[str, str]:
-    """File name -> Markdown: one page per corpus article, then the index page listing them in order."""
+    """File name -> Markdown: the index page, then one page per corpus article, in the order it lists them."""
     from kb.clean import clean
     from kb.escape import markdown_text, markdown_url
 
