@@ -29,13 +29,41 @@ from kb.navigation import with_topics
 from kb.pagecache import PageCache
 from kb.pipeline import build_knowledge_base
 from kb.render import SiteInfo, render_site
-from kb.write import write_pages
+from kb.write import GENERATED_DIRS, TEMPORARY_PREFIX, write_pages
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
 # The current build's cache: MkDocs hooks are a module, so state between one
 # build's events has to live here; on_pre_build replaces it every build.
 _build: tuple[Cache, PageCache] | None = None
+# `mkdocs serve` does not wait for the search index: the changed page is shown
+# as soon as it is written, and Pagefind finishes in the background (a second or
+# two at 1,000 essays) before the next rebuild starts. A published build waits.
+_serving = False
+_indexing: search.IndexRun | None = None
+_generated: set[str] = set()  # the paths under docs/ the last build wrote: not an editor's change
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def on_shutdown() -> None:
+    if _indexing:
+        _indexing.cancel()
+
+
+def _wait_for_search_index() -> None:
+    """The previous serve build's Pagefind run, finished before anything touches the site folder again."""
+    global _indexing
+    if _indexing is None:
+        return
+    run, _indexing = _indexing, None
+    try:
+        run.finish()
+    except RuntimeError as error:
+        log.error(str(error))
 
 
 def _seeds_dir(config: MkDocsConfig) -> Path:
@@ -48,6 +76,7 @@ def _cache_dir(config: MkDocsConfig) -> Path:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     global _build
+    _wait_for_search_index()
     start = time.perf_counter()
     cache = Cache(_cache_dir(config))
     if _build is not None:
@@ -67,6 +96,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     pages = render_site(kb, site, store=cache.store("essay-pages"))
     pages["kb.json"] = to_json(kb, store=cache.store("json"))
     pages[search.VOCABULARY] = search.vocabulary_json(kb, words)
+    _generated.clear()
+    _generated.update(pages)
     try:
         changed = write_pages(Path(config.docs_dir), pages)
     except OSError as error:
@@ -123,6 +154,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> None:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    global _indexing
     if _build:
         cache, pages = _build
         pages.finish()
@@ -144,7 +176,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise
     log.info(f"Headers: _headers written in {time.perf_counter() - start:.2f}s; "
              f"the policy allows {len(content.scripts)} inline scripts by hash")
-    if indexing:
+    if indexing and _serving:
+        _indexing = indexing
+        log.info("Search index (Pagefind): being written in the background; the pages are ready")
+    elif indexing:
         try:
             indexing.finish()
         except RuntimeError as error:
@@ -173,4 +208,40 @@ def on_build_error(error: Exception) -> None:
 
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
     server.watch(str(_seeds_dir(config)))
+    _watch_docs_but_not_generated_pages(server, Path(config.docs_dir))
     return server
+
+
+def _watch_docs_but_not_generated_pages(server, docs_dir: Path) -> None:  # noqa: ANN001 - MkDocs' LiveReloadServer
+    """Rebuild when an editor changes docs/, not when a build writes its generated pages there.
+
+    MkDocs watches all of docs/; each build that writes a changed page would
+    then start a second, idle build (and a second search index). MkDocs 1.6.1
+    is the last release, so its dev server's internals used here stay as they are;
+    anything else keeps MkDocs' own watch.
+    """
+    condition, observer = getattr(server, "_rebuild_cond", None), getattr(server, "observer", None)
+    if condition is None or observer is None or str(docs_dir.resolve()) not in getattr(server, "_watched_paths", {}):
+        return
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+    def is_generated(path: str) -> bool:
+        try:
+            parts = Path(path).resolve().relative_to(docs_dir.resolve()).parts
+        except ValueError:
+            return False
+        return bool(parts) and (parts[0] in GENERATED_DIRS or "/".join(parts) in _generated
+                                or parts[-1].startswith(TEMPORARY_PREFIX))
+
+    def on_any_event(event: FileSystemEvent) -> None:
+        paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
+        if event.is_directory or all(is_generated(p) for p in paths if p):
+            return
+        with condition:
+            server._want_rebuild = True
+            condition.notify_all()
+
+    server.unwatch(str(docs_dir))
+    handler = FileSystemEventHandler()
+    handler.on_any_event = on_any_event  # type: ignore[method-assign]
+    observer.schedule(handler, str(docs_dir), recursive=True)

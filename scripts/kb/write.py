@@ -14,6 +14,7 @@ from .sitedir import current_umask
 
 # Everything the pipeline owns under docs/: whole folders, and single files.
 GENERATED_DIRS = ("topics", "essays")
+TEMPORARY_PREFIX = ".tmp-"  # a page being written, renamed into place when whole
 
 
 def write_pages(docs_dir: Path, pages: dict[str, str]) -> list[str]:
@@ -40,7 +41,7 @@ def write_if_changed(path: Path, text: str) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     # write then rename: a reader (the dev server) never sees half a page
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY_PREFIX, suffix=path.suffix)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     # mkstemp makes 0600; a page is as readable as any file the user makes

@@ -1,0 +1,91 @@
+"""`mkdocs serve` as an editor uses it: save a file, see the page change, once.
+
+The pipeline writes its pages into docs/, which MkDocs' dev server watches;
+those writes must not count as an editor's change (each save would otherwise
+build twice), while an editor's own change to docs/ still rebuilds.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kb.load import essay_stem
+from kb.pipeline import slugify
+from sitecheck import copy_project
+
+pytestmark = pytest.mark.slow
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def wait_until(condition, timeout: float = 120) -> float:  # noqa: ANN001 - a callable returning bool
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if condition():
+            return time.monotonic() - start
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout} s")
+
+
+@pytest.fixture()
+def served(tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=log, stderr=subprocess.STDOUT,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until(lambda: "</html>" in fetch(url))
+        wait_until(lambda: "Watching paths for changes" in (tmp_path / "serve.log").read_text(encoding="utf-8"))
+        yield project, url, tmp_path / "serve.log"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def builds(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("Building documentation")
+
+
+def test_a_saved_essay_is_shown_after_one_build_and_then_searchable(served) -> None:  # noqa: ANN001
+    project, url, log = served
+    essay = sorted((project / "seeds").glob("*.txt"))[0]
+    entry = url + "pagefind/pagefind-entry.json"
+    wait_until(lambda: '"languages"' in fetch(entry))  # the first build's index, written in the background
+    entry_before = fetch(entry)
+    marker = f"An editor saved this sentence at {time.time_ns()}."
+    with open(essay, "a", encoding="utf-8") as handle:
+        handle.write(" " + marker + "\n")
+    page = f"{url}essays/{slugify(essay_stem(essay.name))}/"
+    wait_until(lambda: marker in fetch(page))
+    # the search index follows in the background: a new entry file names a new index
+    wait_until(lambda: (e := fetch(entry)) != entry_before and '"languages"' in e)
+    time.sleep(2)  # a second build, if one were coming, would have started by now
+    assert builds(log) == 2, log.read_text(encoding="utf-8")  # the first, and the one for the save
+
+
+def test_an_editors_change_to_a_page_in_docs_still_rebuilds(served) -> None:  # noqa: ANN001
+    project, url, log = served
+    about = project / "docs" / "about.md"
+    marker = f"Editors changed the about page at {time.time_ns()}."
+    about.write_text(about.read_text(encoding="utf-8") + "\n" + marker + "\n", encoding="utf-8")
+    wait_until(lambda: marker in fetch(url + "about/"))
