@@ -93,7 +93,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
                     directory_urls=config.use_directory_urls, site_url=config.site_url or "http://127.0.0.1:8000/")
     if config.nav:
         config.nav = with_topics(config.nav, kb)
-    pages = render_site(kb, site, store=cache.store("essay-pages"))
+    templates = cache.folder / "jinja-pages"  # not "page-…": pagecache owns those folder names
+    try:
+        templates.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        templates = None  # no folder to keep them in: compiled every build, as without the cache
+    pages = render_site(kb, site, store=cache.store("essay-pages"), compiled_templates=templates)
     pages["kb.json"] = to_json(kb, store=cache.store("json"))
     pages[search.VOCABULARY] = search.vocabulary_json(kb, words)
     _generated.clear()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .escape import front_matter as front_matter_text
@@ -171,9 +171,14 @@ class SiteInfo:
 PageStore = Callable[[str, Callable[[], str]], str]
 
 
-def render_site(kb: KnowledgeBase, site: SiteInfo, store: PageStore | None = None) -> dict[str, str]:
-    """Every generated page, keyed by its path under docs/."""
-    env = _environment()
+def render_site(kb: KnowledgeBase, site: SiteInfo, store: PageStore | None = None,
+                compiled_templates: Path | None = None) -> dict[str, str]:
+    """Every generated page, keyed by its path under docs/.
+
+    ``compiled_templates``: a folder where the page templates are kept compiled
+    between builds (Jinja recompiles one whose source changed).
+    """
+    env = _environment(compiled_templates)
     inline = InlineRenderer(build_glossary_matcher(kb.glossary), build_matcher(tuple(r.topic for r in kb.topics)))
     ctx = _Context(kb, inline, site, {r.topic.id: r.topic for r in kb.topics}, {r.essay.id: r.essay.title for r in kb.essays},
                    {r.essay.id: r.essay.short_title for r in kb.essays}, {(c.risk, c.strategy): c for c in kb.matrix},
@@ -214,9 +219,10 @@ def essay_page_inputs(kb: KnowledgeBase, site: SiteInfo) -> Callable[[Any], str]
     return lambda report: digest(shared, repr(report), *(titles[r.target] for r in report.related))
 
 
-def _environment() -> Environment:
+def _environment(compiled_templates: Path | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=FileSystemBytecodeCache(str(compiled_templates)) if compiled_templates else None,
         autoescape=False,  # Markdown, not HTML: _finalize escapes for Markdown instead
         finalize=_finalize,
         undefined=StrictUndefined,
