@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
-from kb.cache import Cache, code_version, digest
+from kb.cache import Cache, Store, code_version, digest
 from kb.clean import clean
 from kb.errors import SeedError
 from kb.pipeline import build_knowledge_base
@@ -265,10 +265,15 @@ def test_essay_pages_from_the_store_equal_fresh_ones(seeds_copy: Path, tmp_path:
     site = SiteInfo("kb", "d")
     fresh = render_site(kb, site)
     assert render_site(kb, site, Cache(tmp_path).store("essay-pages")) == fresh
-    made = []
-    stored = Cache(tmp_path).store("essay-pages")
-    assert render_site(kb, site, lambda key, make: stored(key, lambda: made.append(key) or make())) == fresh
-    assert not made  # the second time every essay page came from the store
+    class Counting(Store):
+        made: list[str] = []
+
+        def put(self, key: str, value: object) -> None:
+            self.made.append(key)
+            super().put(key, value)
+
+    assert render_site(kb, site, Counting(Cache(tmp_path), "essay-pages")) == fresh
+    assert not Counting.made  # the second time every essay page came from the store
 
 
 @pytest.mark.slow

@@ -88,15 +88,9 @@ class Cache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def store(self, kind: str) -> Callable[[str, Callable[[], Any]], Any]:
-        """``(key, make) -> value``: the stored value, or ``make()``'s, stored."""
-        def get_or_make(key: str, make: Callable[[], Any]) -> Any:
-            value = self.get(kind, key)
-            if value is None:
-                value = make()
-                self.put(kind, key, value)
-            return value
-        return get_or_make
+    def store(self, kind: str) -> "Store":
+        """The values of one kind: ``get``/``put`` by key, or call ``(key, make)`` for the stored value or ``make()``'s."""
+        return Store(self, kind)
 
     def prune(self, kind: str) -> int:
         """Remove the entries of ``kind`` this build did not use; return how many."""
@@ -113,3 +107,23 @@ class Cache:
                 except OSError:
                     pass
         return removed
+
+
+class Store:
+    """One kind of value in a ``Cache``."""
+
+    def __init__(self, cache: Cache, kind: str) -> None:
+        self.cache, self.kind = cache, kind
+
+    def get(self, key: str) -> Any | None:
+        return self.cache.get(self.kind, key)
+
+    def put(self, key: str, value: Any) -> None:
+        self.cache.put(self.kind, key, value)
+
+    def __call__(self, key: str, make: Callable[[], Any]) -> Any:
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value

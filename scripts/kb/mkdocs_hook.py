@@ -152,6 +152,12 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return env
 
 
+@event_priority(100)  # first: before the search plugin reads the content
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> None:
+    if _build:
+        _build[1].before_context(page)
+
+
 @event_priority(100)
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> None:
     if _build:

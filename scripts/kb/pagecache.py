@@ -265,6 +265,15 @@ class PageCache:
             self.current = (src, stored)
         return self.current[1]
 
+    def before_context(self, page: Page) -> None:
+        """Called first among ``on_page_context``: a page printed from the cache needs no content.
+
+        Its HTML is the stored page; other plugins would only scan the content
+        again (Material's search plugin runs a regex over every page's).
+        """
+        if page.file.src_uri in self.finished:
+            page.content = ""
+
     def after_page(self, page: Page, html: str) -> None:
         """Called first among ``on_post_page``: remember the finished page."""
         src = page.file.src_uri

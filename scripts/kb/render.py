@@ -19,7 +19,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 import yaml
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
@@ -28,8 +28,9 @@ from markupsafe import Markup
 from .escape import front_matter as front_matter_text
 from .escape import html_attribute, markdown_text, markdown_url
 from .feed import atom_feed
+from .parallel import map_in_order
 from .glossary import GlossaryMatcher, build_glossary_matcher, definition_parts, plain_definition
-from .models import CATEGORIES, Evidence, GlossaryTerm, KnowledgeBase, MatrixCell, Sentence, Topic, TopicReport
+from .models import CATEGORIES, EssayReport, Evidence, GlossaryTerm, KnowledgeBase, MatrixCell, Sentence, Topic, TopicReport
 from .slugs import unique_slugs
 from .summarise import shorten, unclear
 from .report import curator_report
@@ -166,17 +167,21 @@ class SiteInfo:
         return posixpath.relpath(target or ".", folder or ".") + ("/" if target.endswith("/") else "")
 
 
-# Where pages already made can be found again: (key, make) -> the page's text.
-# The build passes one backed by its cache; without it every page is made.
-PageStore = Callable[[str, Callable[[], str]], str]
+class PageStore(Protocol):
+    """Where essay pages already made can be found again (the build passes one backed by its cache)."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, text: str) -> None: ...
 
 
 def render_site(kb: KnowledgeBase, site: SiteInfo, store: PageStore | None = None,
                 compiled_templates: Path | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path under docs/.
 
-    ``compiled_templates``: a folder where the page templates are kept compiled
-    between builds (Jinja recompiles one whose source changed).
+    Essay pages found in ``store`` are not made again; the others are made on
+    every core (they are most of the work of a first build). ``compiled_templates``:
+    a folder where the page templates are kept compiled between builds.
     """
     env = _environment(compiled_templates)
     inline = InlineRenderer(build_glossary_matcher(kb.glossary), build_matcher(tuple(r.topic for r in kb.topics)))
@@ -192,18 +197,49 @@ def render_site(kb: KnowledgeBase, site: SiteInfo, store: PageStore | None = Non
         pages[path] = env.get_template("topic.md.j2").render(**ctx.topic(report, path))
     for number, page in enumerate(ctx.essay_pages(), start=1):
         pages[page["path"]] = env.get_template("essays.md.j2").render(**page)
-    essay_inputs = essay_page_inputs(kb, site)
-    for report in kb.essays:
-        path = essay_path(report.essay.id)
-        make = lambda report=report, path=path: env.get_template("essay.md.j2").render(**ctx.essay(report, path))  # noqa: E731
-        pages[path] = store(essay_inputs(report), make) if store else make()
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(**ctx.glossary())
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**ctx.matrix())
     pages["map.md"] = env.get_template("map.md.j2").render(**ctx.map())
     pages["curator-report.md"] = env.get_template("curator-report.md.j2").render(**ctx.report())
     pages = {path: first_tooltips_only(text) for path, text in pages.items()}
+    pages.update(essay_pages(kb, site, store, compiled_templates))
     pages["feed.xml"] = atom_feed(kb, site)
     return pages
+
+
+def essay_pages(kb: KnowledgeBase, site: SiteInfo, store: PageStore | None,
+                compiled_templates: Path | None) -> dict[str, str]:
+    """path -> page of every essay: from the store, or made on every core (and stored)."""
+    key_of = essay_page_inputs(kb, site)
+    keys = [key_of(report) for report in kb.essays] if store else []
+    found = [store.get(key) for key in keys] if store else [None] * len(kb.essays)
+    titles = {r.essay.id: r.essay.title for r in kb.essays}
+    missing = [i for i, text in enumerate(found) if text is None]
+    jobs = [(kb.essays[i], {r.target: titles[r.target] for r in kb.essays[i].related}) for i in missing]
+    setup = (tuple(r.topic for r in kb.topics), kb.glossary, site, compiled_templates)
+    for i, text in zip(missing, map_in_order(_render_essay_page, jobs, _EssayPageMaker, setup)):
+        found[i] = text
+        if store:
+            store.put(keys[i], text)
+    return {essay_path(report.essay.id): text for report, text in zip(kb.essays, found)}
+
+
+class _EssayPageMaker:
+    """What making one essay page needs, built once per worker: templates, matchers, topics."""
+
+    def __init__(self, topics: tuple[Topic, ...], glossary: tuple[GlossaryTerm, ...], site: SiteInfo,
+                 compiled_templates: Path | None) -> None:
+        self.template = _environment(compiled_templates).get_template("essay.md.j2")
+        self.inline = InlineRenderer(build_glossary_matcher(glossary), build_matcher(topics))
+        self.topics = {t.id: t for t in topics}
+        self.site = site
+        self.nothing = KnowledgeBase(essays=(), topics=(), glossary=glossary)
+
+
+def _render_essay_page(maker: _EssayPageMaker, job: tuple[EssayReport, dict[str, str]]) -> str:
+    report, related_titles = job
+    ctx = _Context(maker.nothing, maker.inline, maker.site, maker.topics, related_titles, {}, {}, {})
+    return first_tooltips_only(maker.template.render(**ctx.essay(report, essay_path(report.essay.id))))
 
 
 def essay_page_inputs(kb: KnowledgeBase, site: SiteInfo) -> Callable[[Any], str]:
