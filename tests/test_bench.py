@@ -1,16 +1,16 @@
 """The scale benchmark at 1,000 essays against the budgets (Wikinews corpus, CC BY 2.5).
 
-Runs scripts/bench_scale.py as a maintainer would, reads its JSON and checks
-it: a one-essay change rebuilds within the editor's budget, a clean build
-within its regression budget, memory and page size bounded, and the
-incremental site byte-identical to a clean build of the same input.
+Runs scripts/bench_scale.py as a maintainer would (with ``--serve``), reads its
+JSON and checks it: a one-essay change rebuilds within the editor's budget,
+``mkdocs serve`` shows it within the editor's budget, a clean build within its
+regression budget, memory and page size bounded, and the incremental site
+byte-identical to a clean build of the same input.
 
-The time budgets are in CPU seconds (all the build's processes together):
+The build budgets are in CPU seconds (all the build's processes together):
 on a machine shared with other work the wall time stretches with the load,
-the work does not. The one-essay budget is above the editors' target (4 s), see BUDGET; the
-clean-build budget guards against regressions (measured: about 21 s of CPU
-at 1,000 essays before Pagefind, 29.5-31.6 s with it; the 45 s target for 3,000 is not met yet). On a slower
-machine set KB_BENCH_SLACK (say 1.5) to scale the time budgets.
+the work does not. The dev server's budget is in wall seconds, since that is
+what an editor waits for; it is twice the editors' target (4 s), for shared CI
+machines. On a slower machine set KB_BENCH_SLACK (say 1.5) to scale the time budgets.
 """
 
 from __future__ import annotations
@@ -29,14 +29,13 @@ CORPUS = SHARED / "corpus" / "wikinews-economy" / "articles"
 ESSAYS = 1000
 SLACK = float(os.environ.get("KB_BENCH_SLACK", "1"))
 BUDGET = {
-    # one essay changed: the editors' target is 4 s. Measured 3.8-4.1 s before
-    # the build wrote _headers (it reads every page: about 1.2 s at 1,000
-    # essays), 5.9 s since, 11.2 s once Pagefind indexes the whole site on
-    # every build: a regression guard until those two steps are incremental
-    # CPU time still moves with the machine's load (cache misses, two cores
-    # contended): the budgets leave room for that, so only a real regression fails
-    "incremental_cpu_seconds": 18.0 * SLACK,
-    "clean_cpu_seconds": 45.0 * SLACK,  # regression guard, see above
+    # one essay changed, `make build`: the editors' target is 4 s of wall time. Measured
+    # 4.8-5.9 s wall, 5.3-6.9 s CPU on this machine (Pagefind re-indexes every page:
+    # 1.6 s of it): a regression guard with room for load, not the target
+    "incremental_cpu_seconds": 10.0 * SLACK,
+    "clean_cpu_seconds": 45.0 * SLACK,  # regression guard (measured 28-31 s CPU with Pagefind)
+    "serve_shown_seconds": 8.0 * SLACK,  # wall; measured 3.5 s (target 4)
+    "serve_searchable_seconds": 20.0 * SLACK,  # wall; measured 5.7 s: the index follows the page
     "peak_mb": 1024,  # 2 GB at 10,000; a tenth of the essays must stay well under
     "html_largest_kb": 150,
 }
@@ -48,7 +47,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS.is_dir(), reason="
 def bench(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("bench")
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_scale.py"), "--essays", str(ESSAYS),
-                             "--keep", str(work / "project"), "--json", str(work / "bench.json")],
+                             "--keep", str(work / "project"), "--json", str(work / "bench.json"), "--serve"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "skipped:" not in result.stdout  # quiet: one line about refused articles, not hundreds
@@ -71,3 +70,8 @@ def test_a_clean_build_is_within_budget(bench: dict) -> None:
 def test_pages_stay_small(bench: dict) -> None:
     assert bench["site"]["html_pages"] > ESSAYS
     assert bench["site"]["html_largest_kb"] <= BUDGET["html_largest_kb"], bench["site"]
+
+
+def test_mkdocs_serve_shows_a_saved_essay_within_budget(bench: dict) -> None:
+    assert bench["serve"]["change_shown_seconds"] <= BUDGET["serve_shown_seconds"], bench["serve"]
+    assert bench["serve"]["search_ready_seconds"] <= BUDGET["serve_searchable_seconds"], bench["serve"]
