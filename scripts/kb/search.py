@@ -8,10 +8,12 @@ Two parts, both read by the search box (``docs/assets/search.js``):
   with the essays, so it is fetched whole on the first search. It is what
   ranks a topic page first for its own words, forgives plurals and typos and
   says when the essays do not cover a query.
-- ``index_site``: runs Pagefind on the built site. Pagefind splits its index
-  into chunks by word, so a query fetches only the chunks of its words and the
-  excerpts of the results it shows: bytes per query stay flat as the
-  collection grows (see scripts/bench_search.py).
+- ``start_index``: runs Pagefind on the built site, beside the build's last
+  step. Pagefind splits its index into chunks by word, so a query fetches
+  only the chunks of its words and the excerpts of the results it shows:
+  bytes per query stay flat as the collection grows (see
+  scripts/bench_search.py). It cannot add a page to an index, so every build
+  indexes every page (about 1.6 ms a page here).
 
 ``mkdocs.yml``'s ``extra.kb_search`` chooses the engine: ``pagefind`` (the
 published site) or ``lunr`` (Material's own search, kept for ``make offline``
