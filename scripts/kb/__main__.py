@@ -11,11 +11,13 @@ import ipaddress
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import sitedir
 from .errors import SeedError, shown_path
+from .finish import FINISHED_OUTSIDE
 
 
 LOCAL_SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default for site_url
@@ -43,11 +45,11 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
             if strict:
                 command.append("--strict")
             result = subprocess.run(command, env=_build_env())
-            if result.returncode != 0:
+            if result.returncode != 0 or not _index_and_write_headers(work, config):
                 sitedir.remove_tree(work)
                 kept = f"the previous site in {shown_path(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
                 print(f"kb: the build failed; {kept}", file=sys.stderr)
-                return result.returncode
+                return result.returncode or 1
             if publish and not _add_policy_meta(work):
                 sitedir.remove_tree(work)
                 return 1
@@ -59,6 +61,28 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
     if warning:
         print(f"kb: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _index_and_write_headers(site: Path, config: Path) -> bool:
+    """The site's last steps (kb.finish), now that MkDocs has exited and freed its memory."""
+    from .finish import cache_for, start
+    from .headers import PolicyError
+
+    begin = time.perf_counter()
+    try:
+        done = start(site, cache_for(config))
+        if done.indexing:
+            done.indexing.finish()
+    except PolicyError as error:
+        print(f"kb: cannot write the site's headers: {error}", file=sys.stderr)
+        return False
+    except RuntimeError as error:
+        print(f"kb: {error}", file=sys.stderr)
+        return False
+    print(f"kb: search index and headers written in {time.perf_counter() - begin:.2f}s "
+          f"({'Pagefind' if done.indexing else 'no Pagefind'}; the policy allows {len(done.headers.scripts)} "
+          "inline scripts by hash)", file=sys.stderr)
+    return True
 
 
 def _add_policy_meta(site: Path) -> bool:
@@ -113,6 +137,7 @@ def _build_env() -> dict[str, str]:
     # builds of the same input are byte-identical.
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    env[FINISHED_OUTSIDE] = "1"  # the search index and headers come after MkDocs (_index_and_write_headers)
     return env
 
 

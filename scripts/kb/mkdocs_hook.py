@@ -8,6 +8,7 @@ them to MkDocs events.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -19,11 +20,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb import search
-from kb.cache import Cache, code_version
+from kb import finish, search
+from kb.cache import Cache
 from kb.errors import SeedError
 from kb.export import to_json
-from kb.headers import PolicyError, SiteContent, write_headers_file
+from kb.headers import PolicyError
 from kb.load import SEARCH_FILE, load_search_words
 from kb.navigation import with_topics
 from kb.pagecache import PageCache
@@ -70,15 +71,11 @@ def _seeds_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).parent / config.extra.get("seeds_dir", "seeds")
 
 
-def _cache_dir(config: MkDocsConfig) -> Path:
-    return Path(config.config_file_path).parent / ".cache" / "kb"
-
-
 def on_pre_build(config: MkDocsConfig) -> None:
     global _build
     _wait_for_search_index()
     start = time.perf_counter()
-    cache = Cache(_cache_dir(config))
+    cache = finish.cache_for(Path(config.config_file_path))
     if _build is not None:
         _build[1].abandon()
     _build = (cache, PageCache(cache, config))
@@ -175,41 +172,26 @@ def on_post_build(config: MkDocsConfig) -> None:
             cache.prune("json")
         log.info(f"Cache: {pages.hits['render']} pages' Markdown and {pages.hits['page']} finished pages reused")
     site_dir = Path(config.site_dir)
+    if _uses_pagefind(config):
+        (site_dir / search.PAGEFIND_DIR).mkdir(exist_ok=True)  # the site uses Pagefind: see kb.finish
+    if os.environ.get(finish.FINISHED_OUTSIDE):
+        return  # `python -m kb build` indexes the site and writes its headers once MkDocs has exited
     start = time.perf_counter()
-    # Pagefind (a separate process, on the other core) and the headers read the
-    # finished pages side by side; neither writes anything the other reads.
-    indexing = search.start_index(site_dir) if _uses_pagefind(config) else None
     try:
-        content = _write_headers(site_dir, _build[0] if _build else None)
-    except BaseException:
-        if indexing:
-            indexing.cancel()
-        raise
+        done = finish.start(site_dir, _build[0] if _build else None)
+    except PolicyError as error:
+        raise PluginError(f"Cannot write the site's headers: {error}") from error
     log.info(f"Headers: _headers written in {time.perf_counter() - start:.2f}s; "
-             f"the policy allows {len(content.scripts)} inline scripts by hash")
-    if indexing and _serving:
-        _indexing = indexing
+             f"the policy allows {len(done.headers.scripts)} inline scripts by hash")
+    if done.indexing and _serving:
+        _indexing = done.indexing
         log.info("Search index (Pagefind): being written in the background; the pages are ready")
-    elif indexing:
+    elif done.indexing:
         try:
-            indexing.finish()
+            done.indexing.finish()
         except RuntimeError as error:
             raise PluginError(str(error)) from error
         log.info(f"Search index (Pagefind) written in {time.perf_counter() - start:.2f}s")
-
-
-def _write_headers(site_dir: Path, cache: Cache | None) -> SiteContent:
-    """``site/_headers``, reading only the pages an earlier build did not read (kept in the cache)."""
-    key = code_version()
-    memo = (cache.get("site-code", key) if cache else None) or {}
-    try:
-        content = write_headers_file(site_dir, memo)
-    except PolicyError as error:
-        raise PluginError(f"Cannot write the site's headers: {error}") from error
-    if cache:
-        cache.put("site-code", key, memo)
-        cache.prune("site-code")  # an older code version's memo
-    return content
 
 
 def on_build_error(error: Exception) -> None:

@@ -1,0 +1,60 @@
+"""The site's last steps, once MkDocs has written every page: the search index and the headers.
+
+Pagefind (its own process, using the other core) and the headers step read
+the finished pages side by side; neither writes anything the other reads.
+``python -m kb build`` runs these after MkDocs has exited, so that Pagefind
+(1.7 GB at 10,000 essays) never holds memory beside MkDocs (about 0.9 GB); a
+build run by MkDocs alone (``mkdocs serve``) runs them from the hook.
+
+A site uses Pagefind when its ``pagefind/`` folder exists: the hook makes it
+empty, and the headers allow WebAssembly only then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import search
+from .cache import Cache, code_version
+from .headers import SiteContent, write_headers_file
+
+# Set by `python -m kb build` for the MkDocs it runs: leave the last steps to it.
+FINISHED_OUTSIDE = "KB_FINISH_AFTER_MKDOCS"
+
+
+@dataclass
+class Finishing:
+    headers: SiteContent
+    indexing: search.IndexRun | None  # still running: ``finish()`` waits for it
+
+
+def start(site_dir: Path, cache: Cache | None) -> Finishing:
+    """Start Pagefind if the site uses it, and write ``_headers`` meanwhile.
+
+    Raises ``headers.PolicyError`` (Pagefind stopped) for a page the policy cannot allow.
+    """
+    indexing = search.start_index(site_dir) if (site_dir / search.PAGEFIND_DIR).is_dir() else None
+    try:
+        headers = write_headers(site_dir, cache)
+    except BaseException:
+        if indexing:
+            indexing.cancel()
+        raise
+    return Finishing(headers, indexing)
+
+
+def write_headers(site_dir: Path, cache: Cache | None) -> SiteContent:
+    """``site/_headers``, parsing only the pages an earlier build did not (their readings are kept in the cache)."""
+    key = code_version()
+    memo = (cache.get("site-code", key) if cache else None) or {}
+    content = write_headers_file(site_dir, memo)
+    if cache:
+        cache.put("site-code", key, memo)
+        cache.prune("site-code")  # an older code version's memo
+    return content
+
+
+def cache_for(config_file: Path) -> Cache:
+    """The build cache beside mkdocs.yml (the hook's, too)."""
+    return Cache(config_file.resolve().parent / ".cache" / "kb")
