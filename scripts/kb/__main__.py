@@ -44,12 +44,12 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
             command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), "-d", str(work)]
             if strict:
                 command.append("--strict")
-            result = subprocess.run(command, env=_build_env())
-            if result.returncode != 0 or not _index_and_write_headers(work, config):
+            returncode = _run_mkdocs_then_finish(command, work, config)
+            if returncode != 0:
                 sitedir.remove_tree(work)
                 kept = f"the previous site in {shown_path(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
                 print(f"kb: the build failed; {kept}", file=sys.stderr)
-                return result.returncode or 1
+                return returncode
             if publish and not _add_policy_meta(work):
                 sitedir.remove_tree(work)
                 return 1
@@ -63,26 +63,48 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
     return 0
 
 
-def _index_and_write_headers(site: Path, config: Path) -> bool:
-    """The site's last steps (kb.finish), now that MkDocs has exited and freed its memory."""
-    from .finish import cache_for, start
+def _run_mkdocs_then_finish(command: list[str], site: Path, config: Path) -> int:
+    """MkDocs writes the pages; then the site's last steps (kb.finish) run here, without MkDocs' memory.
+
+    The hook says on a pipe when every page is written: the index and headers
+    start then, while MkDocs only checks for warnings and exits. Its exit
+    status still decides: a strict build that warned is not finished.
+    """
+    ready, pages_written = os.pipe()
+    env = {**_build_env(), FINISHED_OUTSIDE: str(pages_written)}
+    try:
+        process = subprocess.Popen(command, env=env, pass_fds=(pages_written,))
+    finally:
+        os.close(pages_written)
+    from .finish import cache_for, start  # while MkDocs works
     from .headers import PolicyError
 
+    with os.fdopen(ready, "rb") as signal:
+        written = signal.read(1) == b"1"  # b"" when MkDocs ends without writing the pages
     begin = time.perf_counter()
+    done, problem = None, None
     try:
-        done = start(site, cache_for(config))
+        done = start(site, cache_for(config)) if written else None
+    except PolicyError as error:
+        problem = f"cannot write the site's headers: {error}"
+    returncode = process.wait()
+    if returncode != 0 or problem:
+        if done and done.indexing:
+            done.indexing.cancel()
+        if problem:
+            print(f"kb: {problem}", file=sys.stderr)
+        return returncode or 1
+    try:
+        done = done or start(site, cache_for(config))
         if done.indexing:
             done.indexing.finish()
-    except PolicyError as error:
-        print(f"kb: cannot write the site's headers: {error}", file=sys.stderr)
-        return False
-    except RuntimeError as error:
+    except (PolicyError, RuntimeError) as error:
         print(f"kb: {error}", file=sys.stderr)
-        return False
-    print(f"kb: search index and headers written in {time.perf_counter() - begin:.2f}s "
+        return 1
+    print(f"kb: search index and headers written {time.perf_counter() - begin:.2f}s after the pages "
           f"({'Pagefind' if done.indexing else 'no Pagefind'}; the policy allows {len(done.headers.scripts)} "
           "inline scripts by hash)", file=sys.stderr)
-    return True
+    return 0
 
 
 def _add_policy_meta(site: Path) -> bool:
@@ -137,7 +159,6 @@ def _build_env() -> dict[str, str]:
     # builds of the same input are byte-identical.
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-    env[FINISHED_OUTSIDE] = "1"  # the search index and headers come after MkDocs (_index_and_write_headers)
     return env
 
 

@@ -2,9 +2,10 @@
 
 Pagefind (its own process, using the other core) and the headers step read
 the finished pages side by side; neither writes anything the other reads.
-``python -m kb build`` runs these after MkDocs has exited, so that Pagefind
-(1.7 GB at 10,000 essays) never holds memory beside MkDocs (about 0.9 GB); a
-build run by MkDocs alone (``mkdocs serve``) runs them from the hook.
+``python -m kb build`` runs these in its own process once MkDocs has written
+the pages, while MkDocs exits, so that Pagefind (1.7 GB at 10,000 essays) does
+not hold its memory beside MkDocs' (about 0.5 GB then); a build run by MkDocs
+alone (``mkdocs serve``) runs them from the hook.
 
 A site uses Pagefind when its ``pagefind/`` folder exists: the hook makes it
 empty, and the headers allow WebAssembly only then.
@@ -19,8 +20,9 @@ from . import search
 from .cache import Cache, code_version
 from .headers import SiteContent, write_headers_file
 
-# Set by `python -m kb build` for the MkDocs it runs: leave the last steps to it.
-FINISHED_OUTSIDE = "KB_FINISH_AFTER_MKDOCS"
+# Set by `python -m kb build` for the MkDocs it runs: leave the last steps to it, and
+# say when every page is written by writing to this file descriptor (a pipe).
+FINISHED_OUTSIDE = "KB_PAGES_WRITTEN_FD"
 
 
 @dataclass

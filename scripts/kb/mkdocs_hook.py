@@ -174,8 +174,14 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     if _uses_pagefind(config):
         (site_dir / search.PAGEFIND_DIR).mkdir(exist_ok=True)  # the site uses Pagefind: see kb.finish
-    if os.environ.get(finish.FINISHED_OUTSIDE):
-        return  # `python -m kb build` indexes the site and writes its headers once MkDocs has exited
+    if os.environ.get(finish.FINISHED_OUTSIDE, "").isdigit():
+        # `python -m kb build` indexes the site and writes its headers in its own process:
+        # tell it every page is written (the pipe's end it passed), and leave them to it
+        try:
+            os.write(int(os.environ[finish.FINISHED_OUTSIDE]), b"1")
+        except OSError:
+            pass  # it then starts once MkDocs has exited
+        return
     start = time.perf_counter()
     try:
         done = finish.start(site_dir, _build[0] if _build else None)
