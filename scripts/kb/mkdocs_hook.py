@@ -220,7 +220,8 @@ def _watch_docs_but_not_generated_pages(server, docs_dir: Path) -> None:  # noqa
     anything else keeps MkDocs' own watch.
     """
     condition, observer = getattr(server, "_rebuild_cond", None), getattr(server, "observer", None)
-    if condition is None or observer is None or str(docs_dir.resolve()) not in getattr(server, "_watched_paths", {}):
+    if (condition is None or observer is None or not hasattr(server, "_watch_refs")
+            or str(docs_dir.resolve()) not in getattr(server, "_watched_paths", {})):
         return
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
@@ -240,7 +241,10 @@ def _watch_docs_but_not_generated_pages(server, docs_dir: Path) -> None:  # noqa
             server._want_rebuild = True
             condition.notify_all()
 
-    server.unwatch(str(docs_dir))
+    path = str(docs_dir.resolve())
+    server.unwatch(path)
     handler = FileSystemEventHandler()
     handler.on_any_event = on_any_event  # type: ignore[method-assign]
-    observer.schedule(handler, str(docs_dir), recursive=True)
+    # in the server's own books, so that it lists docs/ as watched and could unwatch it
+    server._watch_refs[path] = observer.schedule(handler, path, recursive=True)
+    server._watched_paths[path] = 1
