@@ -40,14 +40,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale import CORPUS, ROOT, _tree_usage, change_one_essay, corpus_essays, make_project  # noqa: E402
+from bench_scale import CORPUS, ROOT, TreeSampler, change_one_essay, corpus_essays, make_project  # noqa: E402
 
 ANCHORS_VENV = ROOT / ".venv-anchors"
 ANCHORS = ("material", "material-prune", "zensical", "hugo")  # the tools that build the bare pages
@@ -215,31 +214,16 @@ def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> d
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
                                    env={**os.environ, **(env or {})})
-        peak = 0
-        sampled: dict[int, float] = {}  # last CPU seconds seen per process
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                usage = _tree_usage(process.pid)
-                peak = max(peak, sum(rss for rss, _ in usage.values()))
-                sampled.update({pid: seconds for pid, (_, seconds) in usage.items()})
-                done.wait(0.05)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        done.set()
-        sampler.join()
+        with TreeSampler(process.pid) as sampled:
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - start
+            process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             output.seek(0)
             text = output.read().decode("utf-8", "replace")
             raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{text[-3000:]}")
-    cpu = max(usage.ru_utime + usage.ru_stime, sum(sampled.values()))
-    peak = max(peak, usage.ru_maxrss * 1024)  # the largest single process, should sampling miss a short peak
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(sampled.cpu.values()))
+    peak = max(sampled.peak, usage.ru_maxrss * 1024)  # the largest single process, should sampling miss a short peak
     return {"seconds": round(elapsed, 2), "cpu_seconds": round(cpu, 2), "peak_mb": round(peak / 2**20, 1),
             "load_before": round(load, 2)}
 

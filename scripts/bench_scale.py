@@ -133,29 +133,43 @@ def timed_build(project: Path, site: str) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(project / "scripts")}
     process = subprocess.Popen([sys.executable, "-m", "kb", "build", "-d", site], cwd=project, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
-    cpu: dict[int, float] = {}  # last CPU seconds seen per process (the last 50 ms of each are missed)
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            usage = _tree_usage(process.pid)
-            peak = max(peak, sum(rss for rss, _ in usage.values()))
-            cpu.update({pid: seconds for pid, (_, seconds) in usage.items()})
-            done.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = process.communicate()
-    elapsed = time.perf_counter() - start
-    done.set()
-    sampler.join()
+    with TreeSampler(process.pid) as sampled:
+        out, err = process.communicate()
+        elapsed = time.perf_counter() - start
     if process.returncode != 0:
         print(err[-3000:])
         raise SystemExit("the build failed")
-    return {"seconds": round(elapsed, 2), "cpu_seconds": round(sum(cpu.values()), 2), "peak_mb": round(peak / 2**20, 1),
-            "load_before": round(load, 2)}
+    return {"seconds": round(elapsed, 2), "cpu_seconds": round(sum(sampled.cpu.values()), 2),
+            "peak_mb": round(sampled.peak / 2**20, 1), "load_before": round(load, 2)}
+
+
+class TreeSampler:
+    """While in use: the peak resident bytes of a process tree (summed) and each process's last CPU seconds.
+
+    Sampled from /proc every 50 ms on a thread, so the last 50 ms of each process are missed.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self.cpu: dict[int, float] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            usage = _tree_usage(self.pid)
+            self.peak = max(self.peak, sum(rss for rss, _ in usage.values()))
+            self.cpu.update({pid: seconds for pid, (_, seconds) in usage.items()})
+            self._done.wait(0.05)
+
+    def __enter__(self) -> "TreeSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def change_one_essay(project: Path, which: int = 0, edit: str = EDIT) -> str:
