@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from sitecheck import build, copy_project
 
 pytestmark = pytest.mark.slow
 
@@ -65,11 +64,9 @@ def read(path: Path) -> _Quotes:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("reading"))
-    result = build(project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project / "site"
+def site(browser_site: Path) -> Path:
+    """The session's built site (conftest): these tests only read it."""
+    return browser_site
 
 
 @pytest.fixture(scope="module")
