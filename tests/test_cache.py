@@ -276,6 +276,25 @@ def test_essay_pages_from_the_store_equal_fresh_ones(seeds_copy: Path, tmp_path:
     assert not Counting.made  # the second time every essay page came from the store
 
 
+def test_an_essay_page_is_not_made_again_when_only_hidden_scores_changed(seeds_copy: Path, tmp_path: Path) -> None:
+    """Editing one essay shifts the similarity scores of many others; their pages show only titles and reasons.
+
+    At 1,000 essays one added sentence used to send about 40 unchanged essay pages back to the renderer.
+    """
+    from dataclasses import replace
+
+    from kb.render import SiteInfo, essay_page_inputs
+
+    kb = build_knowledge_base(seeds_copy)
+    site = SiteInfo("kb", "d")
+    report = next(r for r in kb.essays if r.related)
+    rescored = replace(report, related=tuple(replace(r, weight=r.weight + 0.01) for r in report.related))
+    key_of = essay_page_inputs(kb, site)
+    assert key_of(rescored) == key_of(report)
+    reworded = replace(report, related=tuple(replace(r, reason=r.reason + " (new)") for r in report.related))
+    assert key_of(reworded) != key_of(report)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
 def test_pages_rendered_ahead_on_two_cores_equal_a_one_core_build(tmp_path: Path) -> None:

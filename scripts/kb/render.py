@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
@@ -247,12 +247,18 @@ def essay_page_inputs(kb: KnowledgeBase, site: SiteInfo) -> Callable[[Any], str]
 
     That is the essay's report, the topics and the glossary (links and
     tooltips in its text), the titles of the essays it relates to, and the site.
+    Not the related essays' similarity scores, which the page does not show:
+    one edited essay shifts the scores of many others.
     """
     from .cache import code_version, digest  # hashing only: render itself reads no files
 
     shared = digest(code_version(), repr(site), repr(kb.glossary), repr(tuple(r.topic for r in kb.topics)))
     titles = {r.essay.id: r.essay.title for r in kb.essays}
-    return lambda report: digest(shared, repr(report), *(titles[r.target] for r in report.related))
+
+    def key(report: EssayReport) -> str:
+        shown = replace(report, related=tuple(replace(r, weight=0.0) for r in report.related))
+        return digest(shared, repr(shown), *(titles[r.target] for r in report.related))
+    return key
 
 
 def _environment(compiled_templates: Path | None = None) -> Environment:
