@@ -5,13 +5,21 @@ for each item, where ``state = setup(*setup_args)`` is built once per worker
 process (the matchers, say, which are cheap to build and costly to send).
 Few items, or one core, run in this process: a pool costs about half a
 second to start, more than a handful of essays take.
+
+``in_background(function, *args)`` computes one collection-wide result (the
+essay-to-essay relations, say) in a forked child while this process does
+other work; the child shares this process's memory, so nothing is sent to it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Any, Callable, Sequence, TypeVar
+import pickle
+import signal
+import threading
+import traceback
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -51,3 +59,72 @@ def _start_worker(setup: Callable[..., Any], setup_args: tuple) -> None:
 
 def _run(work: Callable[[Any, Item], Result], item: Item) -> Result:
     return work(_worker_state, item)
+
+
+class Pending(Generic[Result]):
+    """A result being computed in a forked child; ``result()`` waits for it, once."""
+
+    def __init__(self, pid: int | None, pipe: int | None, value: Any = None) -> None:
+        self.pid, self._pipe, self._value = pid, pipe, value
+
+    def result(self) -> Result:
+        if self.pid is None:
+            return self._value
+        with os.fdopen(self._pipe, "rb") as pipe:  # type: ignore[arg-type]
+            self._pipe = None
+            data = pipe.read()
+        os.waitpid(self.pid, 0)
+        self.pid = None
+        if not data:
+            raise RuntimeError("the background computation ended without a result")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        self._value = value
+        return value
+
+    def __enter__(self) -> "Pending[Result]":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # not collected (the build failed first): stop the child, which may be blocked on a full pipe
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+
+
+def in_background(function: Callable[..., Result], *args: Any) -> Pending[Result]:
+    """``function(*args)`` in a forked child, while the caller goes on; use as ``with ... as pending``.
+
+    Runs here instead with one core, or when this process has other threads
+    (`mkdocs serve`): a fork copies only the calling thread, and a lock another
+    thread held would stay held in the child forever.
+    """
+    if workers() < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+        return Pending(None, None, function(*args))
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        _child(write, function, args)
+    os.close(write)
+    return Pending(pid, read)
+
+
+def _child(write: int, function: Callable[..., Any], args: tuple) -> None:
+    try:
+        try:
+            payload = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+            try:
+                payload = pickle.dumps((False, error))
+            except Exception:  # an exception that cannot be pickled: its text
+                payload = pickle.dumps((False, RuntimeError(traceback.format_exc())))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(0)  # not the parent's atexit handlers, buffers or MkDocs' shutdown
