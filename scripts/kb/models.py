@@ -233,6 +233,8 @@ class KnowledgeBase:
     topics: tuple[TopicReport, ...]  # by category, then in the editors' order of importance
     glossary: tuple[GlossaryTerm, ...]
     matrix: tuple[MatrixCell, ...] = ()
+    # for the curator's report: frequent phrases no topic covers (None: not counted yet)
+    candidate_phrases: tuple[tuple[str, int], ...] | None = None
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     warnings: tuple[str, ...] = ()  # from the curated YAML: the build log shows them
 

@@ -23,7 +23,7 @@ from .clean import clean, repairs_made
 from .errors import SeedError
 from .glossary import GlossaryMatcher, build_glossary_matcher
 from .labels import Labeller, build_labeller
-from .parallel import map_in_order
+from .parallel import in_background, map_in_order
 from .models import (
     CATEGORIES,
     CleanText,
@@ -32,6 +32,7 @@ from .models import (
     EssayMeta,
     EssayReport,
     Evidence,
+    MatrixCell,
     KnowledgeBase,
     Paragraph,
     Sentence,
@@ -39,6 +40,7 @@ from .models import (
     Topic,
     TopicReport,
 )
+from .report import candidate_phrases
 from .relate import cooccurrence, essay_relations, risk_strategy_matrix, topic_relations
 from .sentences import split_sentences
 from .slugs import slugify as make_slug
@@ -83,10 +85,7 @@ def build_knowledge_base(seeds_dir: Path, use_overrides: bool = True, cache: Cac
         essays = analyse_essays(files, ids, curation, use_overrides, cache)
     with timer("relate"):
         kb = relate_all(essays, curation)
-    return KnowledgeBase(
-        essays=kb.essays, topics=kb.topics, glossary=kb.glossary, matrix=kb.matrix, timings=tuple(timer.stages),
-        warnings=curation.warnings,
-    )
+    return replace(kb, timings=tuple(timer.stages), warnings=curation.warnings)
 
 
 def _essay_ids(seeds_dir: Path, files: tuple[SeedFile, ...]) -> list[str]:
@@ -223,13 +222,33 @@ def derive_title(sentences: tuple[Sentence, ...], file_name: str) -> str:
 
 
 def relate_all(essays: tuple[Essay, ...], curation: Curation) -> KnowledgeBase:
+    """Everything that looks across essays.
+
+    The essay-to-essay relations, the largest part, are computed on the other
+    core while this one relates the topics and reports on each essay.
+    """
     topics = curation.topics
+    with in_background(essay_relations, essays, {t.id: t.title for t in topics}) as relations:
+        topic_reports, matrix = _topic_reports(topics, essays)
+        announces = {load.essay_stem(e.source): m.announces for e in essays if (m := curation.meta_for(load.essay_stem(e.source)))}
+        per_essay = [(_count_topics(e), key_points(e), announces.get(load.essay_stem(e.source)) or announced_topics(e, topics))
+                     for e in essays]
+        phrases = candidate_phrases(essays, topics)
+        essay_links = relations.result()
+    essay_reports = tuple(
+        EssayReport(essay=e, topics=counts, key_points=points, related=essay_links[e.id], announced=announced)
+        for e, (counts, points, announced) in zip(essays, per_essay)
+    )
+    return KnowledgeBase(essays=essay_reports, topics=topic_reports, glossary=curation.glossary, matrix=matrix,
+                         candidate_phrases=phrases)
+
+
+def _topic_reports(topics: tuple[Topic, ...], essays: tuple[Essay, ...]) -> tuple[tuple[TopicReport, ...], tuple[MatrixCell, ...]]:
+    """Each topic's ranked evidence and related topics, and the risk-strategy matrix."""
     evidence = gather_evidence(essays, topics)
     ranked = {t.id: rank_evidence(t, evidence.get(t.id, [])) for t in topics}
-    together = cooccurrence(essays)
-    topic_links = topic_relations(topics, together)
-    titles = {t.id: t.title for t in topics}
-    topic_reports = tuple(
+    topic_links = topic_relations(topics, cooccurrence(essays))
+    reports = tuple(
         TopicReport(
             topic=t,
             evidence=tuple(ranked[t.id]),
@@ -239,24 +258,7 @@ def relate_all(essays: tuple[Essay, ...], curation: Curation) -> KnowledgeBase:
         )
         for t in sorted(topics, key=lambda t: (CATEGORIES.index(t.category), t.order, t.title.lower()))
     )
-    essay_links = essay_relations(essays, titles)
-    announces = {load.essay_stem(e.source): m.announces for e in essays if (m := curation.meta_for(load.essay_stem(e.source)))}
-    essay_reports = tuple(
-        EssayReport(
-            essay=e,
-            topics=_count_topics(e),
-            key_points=key_points(e),
-            related=essay_links[e.id],
-            announced=announces.get(load.essay_stem(e.source)) or announced_topics(e, topics),
-        )
-        for e in essays
-    )
-    return KnowledgeBase(
-        essays=essay_reports,
-        topics=topic_reports,
-        glossary=curation.glossary,
-        matrix=risk_strategy_matrix(topics, ranked),
-    )
+    return reports, risk_strategy_matrix(topics, ranked)
 
 
 def gather_evidence(essays: tuple[Essay, ...], topics: tuple[Topic, ...]) -> dict[str, list[Evidence]]:

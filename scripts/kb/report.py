@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .models import Essay, KnowledgeBase, Sentence
+from .models import Essay, KnowledgeBase, Sentence, Topic
 
 MIN_EVIDENCE = 2
 MAX_LISTED = 50  # the report page stays bounded however many essays there are
@@ -69,7 +69,8 @@ def curator_report(kb: KnowledgeBase) -> CuratorReport:
         covered=covered,
         unmatched=tuple(unmatched[:MAX_LISTED]),
         unmatched_total=len(unmatched),
-        candidate_phrases=candidate_phrases(kb),
+        candidate_phrases=kb.candidate_phrases if kb.candidate_phrases is not None else candidate_phrases(
+            tuple(r.essay for r in kb.essays), tuple(r.topic for r in kb.topics)),
         thin_topics=tuple((r.topic.id, len(r.evidence)) for r in kb.topics if len(r.evidence) < MIN_EVIDENCE),
         essays_without_metadata=bare[:MAX_LISTED],
         essays_without_metadata_total=len(bare),
@@ -80,7 +81,7 @@ def _has_metadata(essay: Essay) -> bool:
     return essay.title_is_curated or essay.summary_is_curated or bool(essay.date or essay.source_note)
 
 
-def candidate_phrases(kb: KnowledgeBase, limit: int = MAX_LISTED) -> tuple[tuple[str, int], ...]:
+def candidate_phrases(essays: tuple[Essay, ...], topics: tuple[Topic, ...], limit: int = MAX_LISTED) -> tuple[tuple[str, int], ...]:
     """The ``limit`` most frequent two- and three-word phrases (in several sentences) that no topic's synonyms contain.
 
     Linear in the number of sentences: phrases are compared with the
@@ -88,14 +89,14 @@ def candidate_phrases(kb: KnowledgeBase, limit: int = MAX_LISTED) -> tuple[tuple
     frequent are compared at all: the report lists the first ``limit``.
     """
     known_grams, known = set(), set()
-    for r in kb.topics:
-        for phrase in (r.topic.title, *r.topic.synonyms):
+    for topic in topics:
+        for phrase in (topic.title, *topic.synonyms):
             words = _WORD.findall(phrase.lower())
             known.add(" ".join(words))
             known_grams.update(_grams(words, 1, 3))
     counts: Counter[str] = Counter()
-    for report in kb.essays:
-        for sentence in report.essay.sentences:
+    for essay in essays:
+        for sentence in essay.sentences:
             counts.update(_inner_grams(_WORD.findall(sentence.text.lower())))
 
     def is_known(phrase: str) -> bool:
