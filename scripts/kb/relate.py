@@ -7,6 +7,7 @@ inverted index whose lists are capped, never all pairs.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -98,7 +99,7 @@ def essay_relations(essays: tuple[Essay, ...], topic_titles: dict[str, str]) -> 
             for other_weight, other in index[term]:
                 if other != essay.id:
                     similarity[other] += weight * other_weight
-        best = sorted(similarity.items(), key=lambda x: (-x[1], x[0]))[:MAX_RELATED]
+        best = heapq.nsmallest(MAX_RELATED, similarity.items(), key=_strongest_first)
         relations = []
         for other, score in best:
             shared = sorted(set(topics_of[essay.id]) & set(topics_of[other]), key=lambda t: topic_titles.get(t, t))
@@ -114,10 +115,11 @@ def _signatures(documents: dict[str, Counter[str]], topics_of: dict[str, Counter
     for eid in documents:
         df.update(documents[eid].keys())
         df.update("topic:" + t for t in topics_of[eid])
+    idf = {t: math.log((1 + n) / (1 + count)) for t, count in df.items()}
     out = {}
     for eid, counts in documents.items():
-        weights = {t: c * math.log((1 + n) / (1 + df[t])) for t, c in counts.items()}
-        top = dict(sorted(weights.items(), key=lambda x: (-x[1], x[0]))[:SIGNATURE_TERMS])
+        weights = {t: c * idf[t] for t, c in counts.items()}
+        top = dict(heapq.nsmallest(SIGNATURE_TERMS, weights.items(), key=_strongest_first))
         # a shared topic counts like a shared distinctive word, rarer topics more
         for topic, c in topics_of[eid].items():
             top["topic:" + topic] = (1 + math.log(c)) * math.log((1 + n) / (1 + df["topic:" + topic])) + 1.0
@@ -126,9 +128,13 @@ def _signatures(documents: dict[str, Counter[str]], topics_of: dict[str, Counter
     return out
 
 
+def _strongest_first(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
+
+
 def _cosine_words(a: dict[str, float], b: dict[str, float]) -> float:
     """Similarity from shared words alone, for the reason shown to the reader."""
-    return sum(w * b.get(t, 0.0) for t, w in a.items() if not t.startswith("topic:"))
+    return sum(w * b[t] for t, w in a.items() if t in b and not t.startswith("topic:"))
 
 
 def _essay_reason(shared: list[str], similarity: float, titles: dict[str, str]) -> str:
