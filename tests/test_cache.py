@@ -276,6 +276,16 @@ def test_essay_pages_from_the_store_equal_fresh_ones(seeds_copy: Path, tmp_path:
     assert not Counting.made  # the second time every essay page came from the store
 
 
+def test_a_build_keeps_every_part_it_used_in_the_cache(warm_project: Path) -> None:
+    """kb.json's parts and the analyses are made beside other work; the prune after the build must still count them used."""
+    result = build(warm_project, "site-again")
+    assert result.returncode == 0, result.stderr
+    essays_built = len(essays(warm_project))
+    for kind in ("json", "essays", "essay-pages"):
+        kept = list((warm_project / ".cache" / "kb" / kind).glob("*/*"))
+        assert len(kept) == essays_built, (kind, len(kept), essays_built)
+
+
 def test_an_essay_page_is_not_made_again_when_only_hidden_scores_changed(seeds_copy: Path, tmp_path: Path) -> None:
     """Editing one essay shifts the similarity scores of many others; their pages show only titles and reasons.
 

@@ -88,6 +88,13 @@ class Cache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def used_keys(self, kind: str) -> set[str]:
+        return set(self.used.get(kind, ()))
+
+    def mark_used(self, kind: str, keys: set[str]) -> None:
+        """Count ``keys`` as used by this build: they were read or written in another process."""
+        self.used.setdefault(kind, set()).update(keys)
+
     def store(self, kind: str) -> "Store":
         """The values of one kind: ``get``/``put`` by key, or call ``(key, make)`` for the stored value or ``make()``'s."""
         return Store(self, kind)

@@ -26,8 +26,10 @@ from kb.errors import SeedError
 from kb.export import to_json
 from kb.headers import PolicyError
 from kb.load import SEARCH_FILE, load_search_words
+from kb.models import KnowledgeBase
 from kb.navigation import with_topics
 from kb.pagecache import PageCache
+from kb.parallel import in_background
 from kb.pipeline import build_knowledge_base
 from kb.render import SiteInfo, render_site
 from kb.write import GENERATED_DIRS, TEMPORARY_PREFIX, write_pages
@@ -95,8 +97,10 @@ def on_pre_build(config: MkDocsConfig) -> None:
         templates.mkdir(parents=True, exist_ok=True)
     except OSError:
         templates = None  # no folder to keep them in: compiled every build, as without the cache
-    pages = render_site(kb, site, store=cache.store("essay-pages"), compiled_templates=templates)
-    pages["kb.json"] = to_json(kb, store=cache.store("json"))
+    with in_background(_kb_json, kb, cache) as kb_json:  # on the other core, while the pages are made
+        pages = render_site(kb, site, store=cache.store("essay-pages"), compiled_templates=templates)
+        pages["kb.json"], used = kb_json.result()
+    cache.mark_used("json", used)
     pages[search.VOCABULARY] = search.vocabulary_json(kb, words)
     _generated.clear()
     _generated.update(pages)
@@ -108,6 +112,11 @@ def on_pre_build(config: MkDocsConfig) -> None:
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in kb.timings)
     log.info(f"Knowledge base: {len(kb.essays)} essays, {len(kb.topics)} topics, {len(changed)} pages changed "
              f"in {time.perf_counter() - start:.2f}s ({timings}, then render and write)")
+
+
+def _kb_json(kb: KnowledgeBase, cache: Cache) -> tuple[str, set[str]]:
+    """kb.json, and the cache entries it used: made in a child, they must still count as used here."""
+    return to_json(kb, store=cache.store("json")), cache.used_keys("json")
 
 
 def _uses_pagefind(config: MkDocsConfig) -> bool:
