@@ -320,6 +320,8 @@ def test_pages_rendered_ahead_on_two_cores_equal_a_one_core_build(tmp_path: Path
                          text=True, env={**os.environ, "KB_WORKERS": "2"})
     assert two.returncode == 0, two.stderr
     assert re.search(r"Cache: [1-9]\d\d+ pages' Markdown", two.stderr), two.stderr  # taken from the workers
+    assert re.search(r"Pages: [1-9]\d+ of \d+ written by a second process", two.stderr), two.stderr  # kb/pageloop.py
+    assert "second process" not in one.stderr
     assert_same_tree(project / "site-two", project / "site-one")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -66,3 +67,25 @@ def test_work_never_collected_leaves_no_process_behind(monkeypatch: pytest.Monke
     assert child is not None
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)  # already reaped
+
+
+def test_warnings_from_pages_written_by_the_child_are_logged_by_the_build(caplog: pytest.LogCaptureFixture) -> None:
+    """MkDocs counts --strict warnings in its own process: the child's must be logged there again."""
+    from kb.pageloop import ChildReport, SecondCore
+    from kb.parallel import Pending
+
+    report = ChildReport(records=[("mkdocs.plugins.kb", logging.WARNING, "essays/x.md: a broken link")], used={"k"},
+                         reused=3, pages=7)
+
+    class Counting:
+        used: set[str] = set()
+        reused = 0
+
+        def count_child(self, used: set[str], reused: int) -> None:
+            self.used, self.reused = used, reused
+
+    cache = Counting()
+    with caplog.at_level(logging.INFO):
+        assert SecondCore({"essays/x.md"}, Pending(None, None, report)).finish(cache) == 7
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == report.records
+    assert (cache.used, cache.reused) == ({"k"}, 3)

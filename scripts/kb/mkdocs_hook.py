@@ -29,6 +29,7 @@ from kb.load import SEARCH_FILE, load_search_words
 from kb.models import KnowledgeBase
 from kb.navigation import with_topics
 from kb.pagecache import PageCache
+from kb.pageloop import SecondCore
 from kb.parallel import in_background
 from kb.pipeline import build_knowledge_base
 from kb.render import SiteInfo, render_site
@@ -45,6 +46,7 @@ _build: tuple[Cache, PageCache] | None = None
 _serving = False
 _indexing: search.IndexRun | None = None
 _generated: set[str] = set()  # the paths under docs/ the last build wrote: not an editor's change
+_second_core: SecondCore | None = None  # this build's child writing every other page, if any
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -153,8 +155,13 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 @event_priority(-100)  # after the tags plugin has filled in its listings
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    if _build:
-        return _build[1].on_env(env, config, files)
+    global _second_core
+    if not _build:
+        return env
+    env = _build[1].on_env(env, config, files)
+    if _uses_pagefind(config):
+        _second_core = SecondCore.start(config, files, _build[1].nav, env, _build[1])
+        _build[1].elsewhere = _second_core.pages if _second_core else set()
     return env
 
 
@@ -171,9 +178,13 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> None:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    global _indexing
+    global _indexing, _second_core
     if _build:
         cache, pages = _build
+        if _second_core:
+            second, _second_core = _second_core, None
+            written = second.finish(pages)
+            log.info(f"Pages: {written} of {len(pages.render_keys)} written by a second process, on the other core")
         pages.finish()
         if not pages.warnings.count:
             cache.prune("essays")
@@ -210,6 +221,10 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_build_error(error: Exception) -> None:
+    global _second_core
+    if _second_core:
+        _second_core.stop()
+        _second_core = None
     if _build:
         _build[1].abandon()
 

@@ -157,6 +157,7 @@ class PageCache:
         self.warned: set[str] = set()  # pages whose rendering logged a warning: never stored
         self.count_before: dict[str, int] = {}
         self.search_entries: dict[str, list[dict]] = {}
+        self.elsewhere: set[str] = set()  # pages another process writes (kb.pageloop): nothing to do here
         self.warnings = WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.warnings)
         self.hits = {"render": 0, "page": 0}
@@ -271,12 +272,14 @@ class PageCache:
         Its HTML is the stored page; other plugins would only scan the content
         again (Material's search plugin runs a regex over every page's).
         """
-        if page.file.src_uri in self.finished:
+        if page.file.src_uri in self.finished or page.file.src_uri in self.elsewhere:
             page.content = ""
 
     def after_page(self, page: Page, html: str) -> None:
         """Called first among ``on_post_page``: remember the finished page."""
         src = page.file.src_uri
+        if src in self.elsewhere:
+            return
         if src in self.finished:
             del page.meta["template"]
             self.current = None
@@ -285,6 +288,14 @@ class PageCache:
         if src in self.page_keys and src not in self.warned:
             entries = self.search_entries.pop(src, [])
             self.cache.put(self.page_kind, self.page_keys[src], FinishedPage(html, entries))
+
+    def used_page_keys(self) -> set[str]:
+        return self.cache.used_keys(self.page_kind)
+
+    def count_child(self, used: set[str], reused: int) -> None:
+        """What a child process that wrote some of the pages used (kb.pageloop)."""
+        self.cache.mark_used(self.page_kind, used)
+        self.hits["page"] += reused
 
     def finish(self) -> None:
         """After a build: unless anything warned, drop the entries this build did not use."""

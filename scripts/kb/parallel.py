@@ -97,6 +97,11 @@ class Pending(Generic[Result]):
             self._pipe = None
 
 
+def may_fork() -> bool:
+    """Another core to use, and no other thread whose locks a fork could copy held."""
+    return workers() >= 2 and threading.active_count() == 1 and hasattr(os, "fork")
+
+
 def in_background(function: Callable[..., Result], *args: Any) -> Pending[Result]:
     """``function(*args)`` in a forked child, while the caller goes on; use as ``with ... as pending``.
 
@@ -104,7 +109,7 @@ def in_background(function: Callable[..., Result], *args: Any) -> Pending[Result
     (`mkdocs serve`): a fork copies only the calling thread, and a lock another
     thread held would stay held in the child forever.
     """
-    if workers() < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+    if not may_fork():
         return Pending(None, None, function(*args))
     read, write = os.pipe()
     pid = os.fork()
