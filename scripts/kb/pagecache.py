@@ -157,6 +157,7 @@ class PageCache:
         self.warned: set[str] = set()  # pages whose rendering logged a warning: never stored
         self.count_before: dict[str, int] = {}
         self.search_entries: dict[str, list[dict]] = {}
+        self.found: dict[str, tuple | None] = {}  # link target path -> the file there (the files are fixed by now)
         self.elsewhere: set[str] = set()  # pages another process writes (kb.pageloop): nothing to do here
         self.warnings = WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.warnings)
@@ -188,7 +189,7 @@ class PageCache:
             self.cache.put(self.render_kind, key, stored)
         # MkDocs calls page.render next: this page's own render either restores, or renders and records
         if isinstance(stored, RenderedMarkdown) and all(
-            _found(files.get_file_from_path(path)) == found for path, found in stored.lookups.items()
+            self._look_up(files, path) == found for path, found in stored.lookups.items()
         ):
             self.hits["render"] += 1
             page.render = lambda config, files: _restore(page, stored, files)  # type: ignore[method-assign]
@@ -197,6 +198,12 @@ class PageCache:
             self.recorders[page.file.src_uri] = recorder
             self.count_before[page.file.src_uri] = self.warnings.count
             page.render = lambda config, files: render(config, recorder)  # type: ignore[method-assign]
+
+    def _look_up(self, files: Files, path: str) -> tuple | None:
+        """What a link to ``path`` finds, once per path and build: essay pages link to the same topics."""
+        if path not in self.found:
+            self.found[path] = _found(files.get_file_from_path(path))
+        return self.found[path]
 
     def after_render(self, page: Page) -> None:
         """Called first among ``on_page_content``: remember what ``render`` produced."""
