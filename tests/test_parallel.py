@@ -20,8 +20,14 @@ def _big(n: int) -> bytes:
     return b"x" * n  # larger than a pipe holds: the child blocks until it is read
 
 
-def test_work_in_the_background_runs_in_another_process(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cores, and no other thread: earlier tests in this session may leave some running."""
     monkeypatch.setenv("KB_WORKERS", "2")
+    monkeypatch.setattr("kb.parallel.threading.active_count", lambda: 1)
+
+
+def test_work_in_the_background_runs_in_another_process(two_cores: None) -> None:
     with in_background(os.getpid) as pending:
         assert pending.result() != os.getpid()
 
@@ -46,8 +52,9 @@ def test_beside_other_threads_the_work_runs_here(monkeypatch: pytest.MonkeyPatch
         thread.join()
 
 
-def test_results_and_errors_come_back_as_from_a_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KB_WORKERS", "2")
+@pytest.mark.parametrize("cores", ["1", "2"])
+def test_results_and_errors_come_back_as_from_a_call(cores: str, two_cores: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_WORKERS", cores)
     with in_background(_big, 1 << 20) as pending:
         assert pending.result() == b"x" * (1 << 20)
     with in_background(_fail, "no essays") as pending:
@@ -55,9 +62,8 @@ def test_results_and_errors_come_back_as_from_a_call(monkeypatch: pytest.MonkeyP
             pending.result()
 
 
-def test_work_never_collected_leaves_no_process_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_work_never_collected_leaves_no_process_behind(two_cores: None) -> None:
     """The build failed before it needed the result: the child, blocked on a full pipe, is stopped."""
-    monkeypatch.setenv("KB_WORKERS", "2")
     start = time.monotonic()
     with pytest.raises(KeyError):
         with in_background(_big, 1 << 20) as pending:

@@ -64,10 +64,12 @@ def _run(work: Callable[[Any, Item], Result], item: Item) -> Result:
 class Pending(Generic[Result]):
     """A result being computed in a forked child; ``result()`` waits for it, once."""
 
-    def __init__(self, pid: int | None, pipe: int | None, value: Any = None) -> None:
-        self.pid, self._pipe, self._value = pid, pipe, value
+    def __init__(self, pid: int | None, pipe: int | None, value: Any = None, error: Exception | None = None) -> None:
+        self.pid, self._pipe, self._value, self._error = pid, pipe, value, error
 
     def result(self) -> Result:
+        if self._error is not None:
+            raise self._error
         if self.pid is None:
             return self._value
         with os.fdopen(self._pipe, "rb") as pipe:  # type: ignore[arg-type]
@@ -110,7 +112,10 @@ def in_background(function: Callable[..., Result], *args: Any) -> Pending[Result
     thread held would stay held in the child forever.
     """
     if not may_fork():
-        return Pending(None, None, function(*args))
+        try:
+            return Pending(None, None, function(*args))
+        except Exception as error:  # raised by result(), as from the child
+            return Pending(None, None, error=error)
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
