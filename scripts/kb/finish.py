@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import search
 from .cache import Cache, code_version
-from .headers import SiteContent, write_headers_file
+
+if TYPE_CHECKING:  # imported when used: `python -m kb build` starts MkDocs before it needs them
+    from .headers import SiteContent
+    from .search import IndexRun
 
 # Set by `python -m kb build` for the MkDocs it runs: leave the last steps to it, and
 # say when every page is written by writing to this file descriptor (a pipe).
@@ -28,7 +31,7 @@ FINISHED_OUTSIDE = "KB_PAGES_WRITTEN_FD"
 @dataclass
 class Finishing:
     headers: SiteContent
-    indexing: search.IndexRun | None  # still running: ``finish()`` waits for it
+    indexing: IndexRun | None  # still running: ``finish()`` waits for it
 
 
 def start(site_dir: Path, cache: Cache | None) -> Finishing:
@@ -36,6 +39,8 @@ def start(site_dir: Path, cache: Cache | None) -> Finishing:
 
     Raises ``headers.PolicyError`` (Pagefind stopped) for a page the policy cannot allow.
     """
+    from . import search
+
     indexing = search.start_index(site_dir) if (site_dir / search.PAGEFIND_DIR).is_dir() else None
     try:
         headers = write_headers(site_dir, cache)
@@ -48,6 +53,8 @@ def start(site_dir: Path, cache: Cache | None) -> Finishing:
 
 def write_headers(site_dir: Path, cache: Cache | None) -> SiteContent:
     """``site/_headers``, parsing only the pages an earlier build did not (their readings are kept in the cache)."""
+    from .headers import write_headers_file
+
     key = code_version()
     memo = (cache.get("site-code", key) if cache else None) or {}
     content = write_headers_file(site_dir, memo)
