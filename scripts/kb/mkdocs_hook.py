@@ -179,28 +179,23 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> None:
 
 def on_post_build(config: MkDocsConfig) -> None:
     global _indexing, _second_core
-    if _build:
+    if _build and _second_core:
+        second, _second_core = _second_core, None
+        written = second.finish(_build[1])
+        log.info(f"Pages: {written} of {len(_build[1].render_keys)} written by a second process, on the other core")
+    site_dir = Path(config.site_dir)
+    if _uses_pagefind(config):
+        (site_dir / search.PAGEFIND_DIR).mkdir(exist_ok=True)  # the site uses Pagefind: see kb.finish
+    handed_over = _hand_over_last_steps()
+    if _build:  # once the pages are handed over: pruning is not on the way to the finished site
         cache, pages = _build
-        if _second_core:
-            second, _second_core = _second_core, None
-            written = second.finish(pages)
-            log.info(f"Pages: {written} of {len(pages.render_keys)} written by a second process, on the other core")
         pages.finish()
         if not pages.warnings.count:
             cache.prune("essays")
             cache.prune("essay-pages")
             cache.prune("json")
         log.info(f"Cache: {pages.hits['render']} pages' Markdown and {pages.hits['page']} finished pages reused")
-    site_dir = Path(config.site_dir)
-    if _uses_pagefind(config):
-        (site_dir / search.PAGEFIND_DIR).mkdir(exist_ok=True)  # the site uses Pagefind: see kb.finish
-    if os.environ.get(finish.FINISHED_OUTSIDE, "").isdigit():
-        # `python -m kb build` indexes the site and writes its headers in its own process:
-        # tell it every page is written (the pipe's end it passed), and leave them to it
-        try:
-            os.write(int(os.environ[finish.FINISHED_OUTSIDE]), b"1")
-        except OSError:
-            pass  # it then starts once MkDocs has exited
+    if handed_over:
         return
     start = time.perf_counter()
     try:
@@ -218,6 +213,18 @@ def on_post_build(config: MkDocsConfig) -> None:
         except RuntimeError as error:
             raise PluginError(str(error)) from error
         log.info(f"Search index (Pagefind) written in {time.perf_counter() - start:.2f}s")
+
+
+def _hand_over_last_steps() -> bool:
+    """Under `python -m kb build`, which indexes the site and writes its headers in its own process:
+    tell it every page is written (on the pipe's end it passed), and leave those steps to it."""
+    if not os.environ.get(finish.FINISHED_OUTSIDE, "").isdigit():
+        return False
+    try:
+        os.write(int(os.environ[finish.FINISHED_OUTSIDE]), b"1")
+    except OSError:
+        pass  # it then starts once MkDocs has exited
+    return True
 
 
 def on_build_error(error: Exception) -> None:
