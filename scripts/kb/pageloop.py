@@ -103,7 +103,7 @@ class SecondCore:
         return report.pages
 
     def stop(self) -> None:
-        self.pending.__exit__(None, None, None)
+        self.pending.stop()
         logging.getLogger("mkdocs.commands.build").removeFilter(self.notice)
 
 

@@ -89,7 +89,10 @@ class Pending(Generic[Result]):
         return self
 
     def __exit__(self, *exc: object) -> None:
-        # not collected (the build failed first): stop the child, which may be blocked on a full pipe
+        self.stop()
+
+    def stop(self) -> None:
+        """Not collected (the build failed first): stop the child, which may be blocked on a full pipe."""
         if self.pid is not None:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
