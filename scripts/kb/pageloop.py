@@ -12,7 +12,8 @@ what the build must still count: the warnings its pages logged (logged again
 here, so ``--strict`` sees them), the cache entries it used and the pages it
 took from the cache. Only for Pagefind builds, where no page adds entries to
 Material's search index (their order there would change), and only where
-``kb.parallel.in_background`` may fork.
+``kb.parallel.in_background`` may fork. ``_build_page`` is private to MkDocs;
+1.6.1 is MkDocs' last release, so it stays as it is.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class SecondCore:
               page_cache: Any) -> "SecondCore | None":
         """Called last in ``on_env``: fork the child, and give its pages an empty template here."""
         pages = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        # only in a child: _render_in_child takes MkDocs' log handlers away from the process it runs in
         if nav is None or len(pages) < MIN_PAGES or not may_fork():
             return None
         theirs = [file for number, file in enumerate(pages) if number % 2 == 1]
