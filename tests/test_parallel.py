@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 
@@ -95,3 +96,29 @@ def test_warnings_from_pages_written_by_the_child_are_logged_by_the_build(caplog
         assert SecondCore({"essays/x.md"}, Pending(None, None, report)).finish(cache) == 7
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == report.records
     assert (cache.used, cache.reused) == ({"k"}, 3)
+
+
+def _broken_setup() -> None:
+    raise ValueError("cannot build the matchers")
+
+
+def _identity(state: object, item: int) -> int:
+    return item
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_worker_whose_setup_fails_fails_the_map_instead_of_being_restarted(fresh: bool, two_cores: None) -> None:
+    """multiprocessing restarts a worker whose initializer raised, for ever: the build hung."""
+    from kb.parallel import MIN_ITEMS_FOR_POOL, map_in_order
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("the pool kept restarting its workers")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        with pytest.raises(ValueError, match="cannot build the matchers"):
+            map_in_order(_identity, list(range(MIN_ITEMS_FOR_POOL)), _broken_setup, fresh_processes=fresh)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

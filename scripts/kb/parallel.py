@@ -3,8 +3,8 @@
 ``map_in_order(work, items, setup, setup_args)`` runs ``work(state, item)``
 for each item, where ``state = setup(*setup_args)`` is built once per worker
 process (the matchers, say, which are cheap to build and costly to send).
-Few items, or one core, run in this process: a pool costs about half a
-second to start, more than a handful of essays take.
+Few items, or one core, run in this process: starting a pool costs more than
+a handful of essays take.
 
 ``in_background(function, *args)`` computes one collection-wide result (the
 essay-to-essay relations, say) in a forked child while this process does
@@ -19,6 +19,7 @@ import pickle
 import signal
 import threading
 import traceback
+from dataclasses import dataclass
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -39,25 +40,37 @@ def workers() -> int:
 
 
 def map_in_order(work: Callable[[Any, Item], Result], items: Sequence[Item], setup: Callable[..., Any],
-                 setup_args: tuple = ()) -> list[Result]:
+                 setup_args: tuple = (), fresh_processes: bool = False) -> list[Result]:
+    """``fresh_processes``: workers that must not inherit this process's state (kb.prerender loads the site again)."""
     count = min(workers(), len(items))
     if count < 2 or len(items) < MIN_ITEMS_FOR_POOL:
         state = setup(*setup_args)
         return [work(state, item) for item in items]
-    # forkserver, not fork: `mkdocs serve` runs builds beside other threads,
-    # and forking a process with threads can copy a held lock.
-    context = multiprocessing.get_context("forkserver")
+    # Forked workers start at once, with every module loaded (a forkserver's took
+    # 0.4 s more here); beside other threads (`mkdocs serve`) a fork could copy a
+    # held lock, so those builds use a forkserver.
+    context = multiprocessing.get_context("forkserver" if fresh_processes or not may_fork() else "fork")
     chunk = max(1, len(items) // (count * 8))
     with context.Pool(count, initializer=_start_worker, initargs=(setup, setup_args)) as pool:
         return pool.starmap(_run, [(work, item) for item in items], chunksize=chunk)
 
 
+@dataclass(frozen=True)
+class _SetupFailed:
+    error: Exception
+
+
 def _start_worker(setup: Callable[..., Any], setup_args: tuple) -> None:
     global _worker_state
-    _worker_state = setup(*setup_args)
+    try:
+        _worker_state = setup(*setup_args)
+    except Exception as error:  # noqa: BLE001 - a pool restarts a worker whose setup raised, for ever
+        _worker_state = _SetupFailed(error)
 
 
 def _run(work: Callable[[Any, Item], Result], item: Item) -> Result:
+    if isinstance(_worker_state, _SetupFailed):
+        raise _worker_state.error  # the map fails with the setup's error
     return work(_worker_state, item)
 
 

@@ -33,7 +33,8 @@ def prerender(config_file: str, overrides: dict[str, Any], src_uris: list[str]) 
     """
     if workers() < 2 or len(src_uris) < MIN_ITEMS_FOR_POOL:
         return {}
-    results = map_in_order(_render_page, src_uris, _load_site, (config_file, overrides))
+    # fresh processes: a forked worker would load the site with this build's hook state and prerender again
+    results = map_in_order(_render_page, src_uris, _load_site, (config_file, overrides), fresh_processes=True)
     return {src: result for src, result in zip(src_uris, results) if result is not None}
 
 
