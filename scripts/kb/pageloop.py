@@ -27,7 +27,6 @@ from mkdocs.commands.build import _build_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
-from mkdocs.structure.pages import Page
 
 from .parallel import Pending, in_background, may_fork
 
@@ -89,9 +88,6 @@ class SecondCore:
         for file in theirs:
             file.page.meta["template"] = ELSEWHERE_TEMPLATE
         return cls({file.src_uri for file in theirs}, pending)
-
-    def writes(self, page: Page) -> bool:
-        return page.file.src_uri in self.pages
 
     def finish(self, page_cache: Any) -> int:
         """Wait for the child; log its warnings here and count what it used. Returns its page count."""
