@@ -33,6 +33,9 @@ BUDGET = {
     # 4.8-5.9 s wall, 5.3-6.9 s CPU on this machine (Pagefind re-indexes every page:
     # 1.6 s of it): a regression guard with room for load, not the target
     "incremental_cpu_seconds": 10.0 * SLACK,
+    # the next essay changed: its added words shift the "similar wording" shown on many
+    # related essays, whose pages are made again (measured 8.6-10.1 s CPU)
+    "next_edit_cpu_seconds": 14.0 * SLACK,
     "clean_cpu_seconds": 45.0 * SLACK,  # regression guard (measured 28-31 s CPU with Pagefind)
     "serve_shown_seconds": 8.0 * SLACK,  # wall; measured 3.5 s (target 4)
     "serve_searchable_seconds": 20.0 * SLACK,  # wall; measured 5.7 s: the index follows the page
@@ -60,7 +63,7 @@ def test_the_incremental_site_is_byte_identical_to_a_clean_build(bench: dict) ->
 
 def test_one_changed_essay_rebuilds_within_budget(bench: dict) -> None:
     assert bench["incremental"]["cpu_seconds"] <= BUDGET["incremental_cpu_seconds"], bench
-    assert bench["incremental_again"]["cpu_seconds"] <= BUDGET["incremental_cpu_seconds"], bench
+    assert bench["incremental_again"]["cpu_seconds"] <= BUDGET["next_edit_cpu_seconds"], bench
 
 
 def test_a_clean_build_is_within_budget(bench: dict) -> None:
