@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -25,6 +26,7 @@ from conftest import SHARED
 from kb.cache import Cache, Store, code_version, digest
 from kb.clean import clean
 from kb.errors import SeedError
+from kb.fulltext import PER_BUNDLE_VARIABLE
 from kb.pipeline import build_knowledge_base
 from sitecheck import build, copy_project
 
@@ -58,6 +60,14 @@ def corpus_essays() -> list[Path]:
     if not CORPUS.is_dir():
         return []
     return [p for p in sorted(CORPUS.glob("*.txt"))[100:200] if usable(p)][:CORPUS_ESSAYS + 1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def search_index_in_bundles() -> Iterator[None]:
+    """Every build here indexes its essays in bundles of 8 (about 3 bundles), as a large site does."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PER_BUNDLE_VARIABLE, "8")
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +146,8 @@ def test_an_incremental_build_equals_a_clean_build(warm_project: Path, tmp_path:
     # a renamed topic is in the navigation, which every page shows: no finished page can be reused then
     finished = r"\d+" if edit is edit_a_topic else r"[1-9]\d*"
     assert re.search(rf"Cache: [1-9]\d* pages' Markdown and {finished} finished pages reused", result.stderr), result.stderr
+    if edit is change_an_essay:  # the other bundles of the search index come from the cache
+        assert re.search(r"Pagefind: [12] of [3-9] bundles indexed, [1-9] reused", result.stderr), result.stderr
     shutil.rmtree(project / ".cache")
     result = build(project, "site-clean")
     assert result.returncode == 0, result.stderr

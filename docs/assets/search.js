@@ -221,13 +221,19 @@
 
   let pagefind = null;
   const loadPagefind = () => {
-    pagefind ??= import(new URL(root.dataset.pagefind, location.href).href).then(async (module) => {
+    pagefind ??= (async () => {
+      const entry = new URL(root.dataset.pagefind, location.href);
+      // a large site's essays are indexed in several bundles (scripts/kb/fulltext.py), listed beside the first
+      const bundles = fetch(new URL("bundles.json", entry)).then((r) => (r.ok ? r.json() : []), () => []);
+      const module = await import(entry.href);
       // on the main thread: no worker to allow in the Content-Security-Policy, and a
       // query takes a few milliseconds of WebAssembly
-      await module.options({ noWorker: true, excerptLength: 24 });
+      const options = { excerptLength: 24 };
+      await module.options({ noWorker: true, ...options });
       await module.init();
+      for (const bundle of await bundles) await module.mergeIndex(new URL(bundle, entry).href, options);
       return module;
-    });
+    })();
     return pagefind;
   };
 
@@ -383,29 +389,36 @@
     clearTimeout(timer);
     await new Promise((resolve) => { timer = setTimeout(resolve, DEBOUNCE_MS); });
     if (id !== current) return;
-    let pages = [];
-    try {
-      // words of one or two letters ("in", "ai") would fetch the index chunk of the
-      // commonest words for little: the vocabulary answers those
-      const indexed = (text) => tokens(text).filter((t) => t.length >= 3 || CJK.test(t)).join(" ");
-      const text = indexed(words.map((q) => q.word).join(" "));
-      if (text) pages = await fullText(text);
-      if (!pages.length && corrected && indexed(corrected)) pages = await fullText(indexed(corrected));
-    } catch (error) {
-      console.warn("search: the full-text index is unavailable", error);
-    }
-    if (id !== current) return;
-    const extra = [];
+    // words of one or two letters ("in", "ai") would fetch the index chunk of the
+    // commonest words for little: the vocabulary answers those
+    const indexed = (text) => tokens(text).filter((t) => t.length >= 3 || CJK.test(t)).join(" ");
+    /* The pages Pagefind finds for ``text`` whose excerpt marks one of ``sought``'s words. Where an
+       index has no word beginning like the query's, Pagefind answers with its longest word that
+       the query begins with ("co" for "covid"): those pages are turned down here. */
+    const fullTextItems = async (text, sought) => {
+      let pages = [];
+      try {
+        if (text) pages = await fullText(text);
+      } catch (error) {
+        console.warn("search: the full-text index is unavailable", error);
+      }
+      if (id !== current || !pages.length) return [];
+      const fragments = await Promise.all(pages.slice(0, FULL_TEXT_TRIES).map((result) => result.data()));
+      const found = [];
+      for (const data of fragments) {
+        if (found.length >= FULL_TEXT_RESULTS || items.length + found.length >= MAX_RESULTS) break;
+        const href = new URL(data.raw_url.replace(/^\//, ""), base).href;
+        if (shown.has(href) || !(marksQuery(data.excerpt, words) || marksQuery(data.excerpt, sought))) continue;
+        shown.add(href);
+        found.push(item(href, data.meta.title || href, kindOf(new URL(href), voc), excerptOf(data.excerpt)));
+      }
+      return found;
+    };
     const sought = corrected ? queryWords(corrected, voc.ignore) : words;
-    const fragments = await Promise.all(pages.slice(0, FULL_TEXT_TRIES).map((result) => result.data()));
+    let extra = await fullTextItems(indexed(words.map((q) => q.word).join(" ")), sought);
     if (id !== current) return;
-    for (const data of fragments) {
-      if (extra.length >= FULL_TEXT_RESULTS || items.length + extra.length >= MAX_RESULTS) break;
-      const href = new URL(data.raw_url.replace(/^\//, ""), base).href;
-      if (shown.has(href) || !(marksQuery(data.excerpt, words) || marksQuery(data.excerpt, sought))) continue;
-      shown.add(href);
-      extra.push(item(href, data.meta.title || href, kindOf(new URL(href), voc), excerptOf(data.excerpt)));
-    }
+    if (!extra.length && corrected) extra = await fullTextItems(indexed(corrected), sought);
+    if (id !== current) return;
     list.append(...extra);
 
     const total = items.length + extra.length;

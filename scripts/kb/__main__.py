@@ -101,9 +101,9 @@ def _run_mkdocs_then_finish(command: list[str], site: Path, config: Path) -> int
     except (PolicyError, RuntimeError) as error:
         print(f"kb: {error}", file=sys.stderr)
         return 1
+    search = f"Pagefind: {done.indexing.summary}" if done.indexing else "no Pagefind"
     print(f"kb: search index and headers written {time.perf_counter() - begin:.2f}s after the pages "
-          f"({'Pagefind' if done.indexing else 'no Pagefind'}; the policy allows {len(done.headers.scripts)} "
-          "inline scripts by hash)", file=sys.stderr)
+          f"({search}; the policy allows {len(done.headers.scripts)} inline scripts by hash)", file=sys.stderr)
     return 0
 
 

@@ -21,7 +21,7 @@ from .cache import Cache, code_version
 
 if TYPE_CHECKING:  # imported when used: `python -m kb build` starts MkDocs before it needs them
     from .headers import SiteContent
-    from .search import IndexRun
+    from .fulltext import IndexRun
 
 # Set by `python -m kb build` for the MkDocs it runs: leave the last steps to it, and
 # say when every page is written by writing to this file descriptor (a pipe).
@@ -39,9 +39,10 @@ def start(site_dir: Path, cache: Cache | None) -> Finishing:
 
     Raises ``headers.PolicyError`` (Pagefind stopped) for a page the policy cannot allow.
     """
-    from . import search
+    from . import fulltext
 
-    indexing = search.start_index(site_dir) if (site_dir / search.PAGEFIND_DIR).is_dir() else None
+    uses_pagefind = (site_dir / fulltext.PAGEFIND_DIR).is_dir()
+    indexing = fulltext.start_index(site_dir, cache) if uses_pagefind else None
     try:
         headers = write_headers(site_dir, cache)
     except BaseException:

@@ -20,7 +20,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb import finish, search
+from kb import finish, fulltext, search
 from kb.cache import Cache
 from kb.errors import SeedError
 from kb.export import to_json
@@ -44,7 +44,7 @@ _build: tuple[Cache, PageCache] | None = None
 # as soon as it is written, and Pagefind finishes in the background (a second or
 # two at 1,000 essays) before the next rebuild starts. A published build waits.
 _serving = False
-_indexing: search.IndexRun | None = None
+_indexing: fulltext.IndexRun | None = None
 _generated: set[str] = set()  # the paths under docs/ the last build wrote: not an editor's change
 _second_core: SecondCore | None = None  # this build's child writing every other page, if any
 
@@ -185,7 +185,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.info(f"Pages: {written} of {len(_build[1].render_keys)} written by a second process, on the other core")
     site_dir = Path(config.site_dir)
     if _uses_pagefind(config):
-        (site_dir / search.PAGEFIND_DIR).mkdir(exist_ok=True)  # the site uses Pagefind: see kb.finish
+        (site_dir / fulltext.PAGEFIND_DIR).mkdir(exist_ok=True)  # the site uses Pagefind: see kb.finish
     handed_over = _hand_over_last_steps()
     if _build:  # once the pages are handed over: pruning is not on the way to the finished site
         cache, pages = _build
@@ -212,7 +212,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             done.indexing.finish()
         except RuntimeError as error:
             raise PluginError(str(error)) from error
-        log.info(f"Search index (Pagefind) written in {time.perf_counter() - start:.2f}s")
+        log.info(f"Search index (Pagefind: {done.indexing.summary}) written in {time.perf_counter() - start:.2f}s")
 
 
 def _hand_over_last_steps() -> bool:

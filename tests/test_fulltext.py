@@ -1,0 +1,205 @@
+"""The full-text index in bundles: which page goes where, what a bundle's key sees, and that
+a bundle from the cache equals one Pagefind writes afresh; in the browser, a query finds
+pages in every bundle."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb import fulltext
+from kb.cache import Cache
+from kb.fulltext import Bundle, indexed_part, plan_bundles
+
+ESSAY_PAGE = """<!doctype html><html lang="en"><head><title>{title} - Knowledge base</title></head><body>
+<nav>Home Essays Topics</nav>
+<article class="md-content__inner md-typeset">
+<h1 id="t">{title}<a class="headerlink" href="#t">&para;</a></h1>
+<div class="kb-not-indexed">
+<h2 id="key-points">Key points</h2><ul><li>{title} in short</li></ul>
+</div>
+<h2 id="full-text">Full text</h2>
+<p id="p1">{text}</p>
+<div class="kb-not-indexed">
+<h2 id="related-essays">Related essays</h2>
+<ul><li><a href="../other/">Other</a>: similar wording ({similar}%)</li></ul>
+</div>
+</article>
+<footer>Made with MkDocs</footer></body></html>
+"""
+
+
+def essay_page(title: str = "Shops", text: str = "Small shops sell online.", similar: int = 12) -> bytes:
+    return ESSAY_PAGE.format(title=title, text=text, similar=similar).encode()
+
+
+def essay_paths(count: int) -> list[str]:
+    return [f"essays/id{n}/index.html" for n in range(count)]
+
+
+# --- which page goes where ----------------------------------------------------------------
+
+
+def test_a_small_site_is_one_bundle_as_pagefind_alone_would_make_it() -> None:
+    pages = sorted(["about/index.html", "essays/index.html", *essay_paths(499)])
+    assert plan_bundles(pages) == [Bundle("", tuple(pages))]
+
+
+def test_a_large_site_keeps_its_lists_apart_and_spreads_its_essays() -> None:
+    pages = sorted(["about/index.html", "essays/index.html", "essays/page-2/index.html", "glossary/index.html",
+                    *essay_paths(1000)])
+    bundles = plan_bundles(pages)
+    assert bundles[0] == Bundle("", ("about/index.html", "essays/index.html", "essays/page-2/index.html",
+                                     "glossary/index.html"))
+    assert [b.name for b in bundles[1:]] == ["essays-1", "essays-2", "essays-3", "essays-4"]
+    spread = [page for b in bundles[1:] for page in b.pages]
+    assert sorted(spread) == sorted(essay_paths(1000))  # each essay once
+    assert all(180 <= len(b.pages) <= 320 for b in bundles[1:])  # a hash spreads them about evenly
+
+
+def test_an_essay_stays_in_its_bundle_when_others_come_and_go() -> None:
+    def where(count: int) -> dict[str, str]:
+        return {page: b.name for b in plan_bundles(essay_paths(count)) for page in b.pages}
+
+    before, after = where(600), where(740)  # both two bundles of essays
+    assert all(after[page] == name for page, name in before.items())
+
+
+def test_the_number_of_bundles_is_capped() -> None:
+    bundles = plan_bundles(essay_paths(20_000))
+    assert len(bundles) == 1 + fulltext.MAX_ESSAY_BUNDLES
+
+
+# --- what a bundle's key sees --------------------------------------------------------------
+
+
+def test_a_changed_list_of_similar_essays_leaves_the_indexed_part_alone() -> None:
+    assert indexed_part(essay_page(similar=12)) == indexed_part(essay_page(similar=19))
+
+
+def test_a_changed_sentence_or_title_changes_the_indexed_part() -> None:
+    page = indexed_part(essay_page())
+    assert indexed_part(essay_page(text="Small shops sell offline.")) != page
+    assert indexed_part(essay_page(title="Stores")) != page
+
+
+def test_what_is_outside_the_article_counts_only_where_pagefind_reads_it() -> None:
+    page = essay_page().decode()
+    assert indexed_part(page.replace("Made with MkDocs", "Made by us").encode()) == indexed_part(page.encode())
+    assert indexed_part(page.replace('lang="en"', 'lang="fr"').encode()) != indexed_part(page.encode())
+    marked = page.replace("<footer>", '<footer data-pagefind-meta="author:Li">')
+    assert indexed_part(marked.encode()) != indexed_part(page.encode())
+
+
+def test_a_skipped_element_is_never_cut_beyond_its_end() -> None:
+    """Nested in one of its own kind, it is cut short: more is kept, never less."""
+    nested = essay_page().replace(b'<div class="kb-not-indexed">\n<h2 id="key-points">',
+                                  b'<div class="kb-not-indexed"><div>inner</div> tail text\n<h2 id="key-points">')
+    kept = indexed_part(nested)
+    assert b"tail text" in kept and b"Small shops sell online." in kept
+    void = essay_page().replace(b"<p id=\"p1\">", b'<br class="headerlink"/><p id="p1">')
+    assert b"Small shops sell online." in indexed_part(void)
+
+
+def test_a_page_without_the_article_counts_whole() -> None:
+    page = b"<html><body><p>Odd page</p></body></html>"
+    assert indexed_part(page) == page
+
+
+# --- bundles from the cache ----------------------------------------------------------------
+
+
+def make_site(root: Path, essays: int) -> Path:
+    site = root / "site"
+    for n, page in enumerate(essay_paths(essays)):
+        path = site / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(essay_page(title=f"Essay {n}", text=f"Shops sell {n} kinds of goods online, word{n}."))
+    (site / "essays" / "index.html").write_bytes(essay_page(title="Essays", text="Every essay."))
+    (site / "topics").mkdir()
+    (site / "topics" / "x.html").write_bytes(essay_page(title="Not indexed"))
+    return site
+
+
+def files(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def bundled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(fulltext.PER_BUNDLE_VARIABLE, "3")
+
+
+@pytest.mark.usefixtures("bundled")
+def test_bundles_from_the_cache_equal_fresh_ones_and_only_a_changed_one_is_indexed_again(tmp_path: Path) -> None:
+    site, cache = make_site(tmp_path / "a", 9), Cache(tmp_path / "cache")
+    first = fulltext.start_index(site, cache)
+    assert len(first.bundles) == 4 and len(first.runs) == 4
+    first.finish()
+    names = json.loads((site / "pagefind" / fulltext.BUNDLES_FILE).read_text())
+    assert names == ["essays-1/", "essays-2/", "essays-3/"]
+    assert all((site / "pagefind" / name / "pagefind-entry.json").is_file() for name in names)
+    assert not (site / "pagefind" / "pagefind-ui.js").exists()
+    assert not list(tmp_path.joinpath("a").glob(".site-index-*"))  # the work folder is gone
+
+    again = fulltext.start_index(site, cache)
+    assert again.runs == [] and again.reused == 4
+    again.finish()
+
+    page = site / "essays" / "id4" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"similar wording (12%)", b"similar wording (30%)"))
+    hidden = fulltext.start_index(site, cache)
+    assert hidden.runs == []  # Pagefind skips that list
+    hidden.finish()
+
+    page.write_bytes(page.read_bytes().replace(b"kinds of goods", b"kinds of services"))
+    changed = fulltext.start_index(site, cache)
+    assert [run.bundle.name for run in changed.runs] == [b.name for b in changed.bundles if "essays/id4/index.html"
+                                                        in b.pages]
+    changed.finish()
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("pagefind"))
+    fulltext.index_site(fresh)  # no cache: Pagefind writes every bundle
+    assert files(site / "pagefind") == files(fresh / "pagefind")
+
+
+@pytest.mark.usefixtures("bundled")
+def test_a_failing_bundle_fails_the_index_and_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path, 6)
+    monkeypatch.setattr(fulltext, "pagefind_options", lambda: ["--no-such-option"])
+    run = fulltext.start_index(site, None)
+    with pytest.raises(RuntimeError, match=r"Pagefind failed on .* \(pagefind\)"):
+        run.finish()
+    assert not list(tmp_path.glob(".site-index-*"))
+
+
+# --- in the browser ------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_a_query_finds_essays_that_only_a_merged_bundle_holds(browser_site: Path, browser, tmp_path: Path,  # noqa: ANN001
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitetools import SiteServer
+    from test_browser import search
+
+    site = tmp_path / "site"
+    shutil.copytree(browser_site, site)
+    monkeypatch.setenv(fulltext.PER_BUNDLE_VARIABLE, "1")
+    run = fulltext.start_index(site, None)
+    run.finish()
+    assert len(run.bundles) == 2 and not any(p.startswith("essays/0") for p in run.bundles[0].pages)
+    with SiteServer(site) as server:
+        page = browser.new_page()
+        try:
+            page.goto(server.url)
+            # words of one seed essay each, in no topic or glossary entry
+            assert any("/essays/000-" in url for url in search(page, "optimistic"))
+            assert any("/essays/001-" in url for url in search(page, "secondly"))
+        finally:
+            page.close()
