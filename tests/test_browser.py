@@ -309,7 +309,7 @@ def pagefind_records(site: Path) -> dict[str, str]:
     import gzip
 
     records = {}
-    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site / "pagefind").glob("**/fragment/*.pf_fragment"):  # every bundle
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         record = json.loads(data)
         records[record["url"]] = record["content"]
@@ -327,6 +327,13 @@ def test_the_full_text_index_holds_each_sentence_of_an_essay_once(browser_site: 
         assert middles and all(content.count(middle) == 1 for middle in middles), essay["title"]
         assert "Related essays" not in content and "Key points" not in content
         assert "Full text" in content
+
+
+def test_the_lists_of_essays_are_not_in_the_full_text_index(browser_site: Path) -> None:
+    """A list repeats each essay's title and first sentence: a query would find the list beside the essay."""
+    urls = set(pagefind_records(browser_site))
+    assert "/essays/000-b324af7ecf30e8c5/" in urls
+    assert not {url for url in urls if url == "/essays/" or url.startswith("/essays/page-")}
 
 
 def test_there_are_forty_reader_queries_of_every_kind() -> None:

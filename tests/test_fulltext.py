@@ -49,12 +49,10 @@ def test_a_small_site_is_one_bundle_as_pagefind_alone_would_make_it() -> None:
     assert plan_bundles(pages) == [Bundle("", tuple(pages))]
 
 
-def test_a_large_site_keeps_its_lists_apart_and_spreads_its_essays() -> None:
-    pages = sorted(["about/index.html", "essays/index.html", "essays/page-2/index.html", "glossary/index.html",
-                    *essay_paths(1000)])
-    bundles = plan_bundles(pages)
-    assert bundles[0] == Bundle("", ("about/index.html", "essays/index.html", "essays/page-2/index.html",
-                                     "glossary/index.html"))
+def test_a_large_site_keeps_its_other_pages_apart_and_spreads_its_essays() -> None:
+    others = ["about/index.html", "glossary/index.html", "risks/index.html", "trends/index.html"]
+    bundles = plan_bundles(sorted([*others, *essay_paths(1000)]))
+    assert bundles[0] == Bundle("", tuple(others))
     assert [b.name for b in bundles[1:]] == ["essays-1", "essays-2", "essays-3", "essays-4"]
     spread = [page for b in bundles[1:] for page in b.pages]
     assert sorted(spread) == sorted(essay_paths(1000))  # each essay once
@@ -63,14 +61,30 @@ def test_a_large_site_keeps_its_lists_apart_and_spreads_its_essays() -> None:
 
 def test_an_essay_stays_in_its_bundle_when_others_come_and_go() -> None:
     def where(count: int) -> dict[str, str]:
-        return {page: b.name for b in plan_bundles(essay_paths(count)) for page in b.pages}
+        return {page: b.name for b in plan_bundles(["about/index.html", *essay_paths(count)]) for page in b.pages}
 
     before, after = where(600), where(740)  # both two bundles of essays
+    assert set(before.values()) == {"", "essays-1", "essays-2"}
     assert all(after[page] == name for page, name in before.items())
 
 
+def test_the_lists_of_essays_and_pages_of_topics_are_left_out(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 2)
+    (site / "essays" / "page-2").mkdir()
+    (site / "essays" / "page-2" / "index.html").write_bytes(essay_page(title="Essays, page 2"))
+    (site / "about").mkdir()
+    (site / "about" / "index.html").write_bytes(essay_page(title="About"))
+    assert fulltext.indexed_pages(site) == ["about/index.html", "essays/id0/index.html", "essays/id1/index.html",
+                                            "glossary/index.html"]
+
+
+def test_without_other_pages_the_essays_stay_in_one_bundle() -> None:
+    """search.js loads pagefind/ first, so it must hold a page."""
+    assert plan_bundles(essay_paths(1000)) == [Bundle("", tuple(essay_paths(1000)))]
+
+
 def test_the_number_of_bundles_is_capped() -> None:
-    bundles = plan_bundles(essay_paths(20_000))
+    bundles = plan_bundles(["about/index.html", *essay_paths(20_000)])
     assert len(bundles) == 1 + fulltext.MAX_ESSAY_BUNDLES
 
 
@@ -120,6 +134,8 @@ def make_site(root: Path, essays: int) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(essay_page(title=f"Essay {n}", text=f"Shops sell {n} kinds of goods online, word{n}."))
     (site / "essays" / "index.html").write_bytes(essay_page(title="Essays", text="Every essay."))
+    (site / "glossary").mkdir()
+    (site / "glossary" / "index.html").write_bytes(essay_page(title="Glossary", text="Words and their meaning."))
     (site / "topics").mkdir()
     (site / "topics" / "x.html").write_bytes(essay_page(title="Not indexed"))
     return site

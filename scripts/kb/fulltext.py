@@ -6,7 +6,7 @@ into bundles, each indexed by its own Pagefind run, and ``search.js`` merges
 them in the browser (Pagefind's ``mergeIndex``):
 
 - the first bundle (``pagefind/``) holds every page but the essays' own: the
-  sections, the glossary, the lists of essays. A site of fewer than twice
+  sections, the glossary, the about page. A site of fewer than twice
   ``ESSAYS_PER_BUNDLE`` essays keeps its essays there too: one bundle, as Pagefind
   alone would make it;
 - the essays' pages are spread over ``pagefind/essays-N/`` by a hash of their
@@ -50,7 +50,9 @@ EXCLUDE_SELECTORS = (".headerlink", ".md-source-file", ".kb-not-indexed")
 # synonyms and readers' words (their quotes are indexed on the essay pages
 # they come from, and each would cost a large excerpt fetch per query); and
 # pages that only list every topic (home, tags, matrix, map) or show the data
-# format (export), which match too much.
+# format (export), which match too much. Nor the lists of essays (essays/,
+# essays/page-N/): they repeat each essay's title and first sentence, so a
+# query would find the list beside the essay.
 NOT_INDEXED = ("404.html", "curator-report", "topics", "tags", "matrix", "map", "export")
 # Pagefind also writes ready-made UIs; the site has its own, so they are removed
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -86,7 +88,12 @@ def indexed_pages(site_dir: Path) -> list[str]:
         if folder.name == PAGEFIND_DIR:
             continue
         pages += [p.relative_to(site_dir).as_posix() for p in folder.rglob("*.html")]
-    return sorted(pages)
+    return sorted(page for page in pages if not _is_essay_list(page))
+
+
+def _is_essay_list(page: str) -> bool:
+    parts = page.split("/")
+    return parts[0] == "essays" and (len(parts) == 2 or parts[1].startswith("page-"))
 
 
 def _is_essay_page(page: str) -> bool:
@@ -97,13 +104,13 @@ def _is_essay_page(page: str) -> bool:
 def plan_bundles(pages: list[str], per_bundle: int = ESSAYS_PER_BUNDLE) -> list[Bundle]:
     """The bundles for these pages: the first one always, then the essays' by the hash of their path."""
     essays = [p for p in pages if _is_essay_page(p)]
+    first = tuple(p for p in pages if not _is_essay_page(p))
     count = min(MAX_ESSAY_BUNDLES, len(essays) // per_bundle)
-    if count < 2:
+    if count < 2 or not first:  # pagefind/ is what search.js loads first: it must hold a page
         return [Bundle("", tuple(pages))]
     spread: list[list[str]] = [[] for _ in range(count)]
     for page in essays:
         spread[int.from_bytes(hashlib.sha256(page.encode()).digest()[:8], "big") % count].append(page)
-    first = tuple(p for p in pages if not _is_essay_page(p))
     return [Bundle("", first)] + [Bundle(f"essays-{n + 1}", tuple(group)) for n, group in enumerate(spread) if group]
 
 
