@@ -198,8 +198,8 @@ def serve_delay(project: Path, timeout: float = 600) -> dict[str, float]:
         wait_for(f"http://127.0.0.1:{port}/", "</html>", timeout)
         first = time.perf_counter() - start
         time.sleep(2)  # let the watcher settle after the first build
-        entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
-        index_before = wait_for(entry, '"languages"', timeout)
+        index = f"http://127.0.0.1:{port}/pagefind/"
+        index_before = wait_for_index(index, timeout)
         # new in every run: a page that shows an earlier run's sentence has not changed yet
         marker = f"Editors measure the dev server with sentence {time.time_ns()}."
         name = change_one_essay(project, which=1, edit=" " + marker + "\n")
@@ -210,9 +210,9 @@ def serve_delay(project: Path, timeout: float = 600) -> dict[str, float]:
         start = time.perf_counter()
         wait_for(f"http://127.0.0.1:{port}/essays/{slugify(essay_stem(name))}/", marker, timeout)
         shown = time.perf_counter() - start
-        # the dev server writes the search index after showing the page: its entry file names
-        # the index by a hash of its content, so a new entry means the edit is searchable
-        wait_for(entry, '"languages"', timeout, unlike=index_before)
+        # the dev server writes the search index after showing the page: each bundle's entry file
+        # names its index by a hash of its content, so a new entry means the edit is searchable
+        wait_for_index(index, timeout, unlike=index_before)
         return {"first_build_seconds": round(first, 2), "change_shown_seconds": round(shown, 2),
                 "search_ready_seconds": round(time.perf_counter() - start, 2)}
     finally:
@@ -233,6 +233,22 @@ def wait_for(url: str, text: str, timeout: float, unlike: str | None = None) -> 
             pass
         time.sleep(0.05)
     raise SystemExit(f"{url} did not show {text!r} within {timeout:.0f} s")
+
+
+def wait_for_index(index: str, timeout: float, unlike: str | None = None) -> str:
+    """Poll the entry files of every bundle of the search index (``pagefind/bundles.json``) until
+    all are written (and together differ from ``unlike``); return them together."""
+    deadline = time.monotonic() + timeout
+    while True:
+        bundles = json.loads(wait_for(index + "bundles.json", "[", max(1.0, deadline - time.monotonic())))
+        entries = [wait_for(f"{index}{bundle}pagefind-entry.json", '"languages"', max(1.0, deadline - time.monotonic()))
+                   for bundle in ["", *bundles]]
+        together = "\n".join(entries)
+        if together != unlike:
+            return together
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{index} did not change within {timeout:.0f} s")
+        time.sleep(0.05)
 
 
 def site_hashes(site: Path) -> dict[str, str]:

@@ -7,16 +7,19 @@ build twice), while an editor's own change to docs/ still rebuilds.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from kb.fulltext import PER_BUNDLE_VARIABLE
 from kb.load import essay_stem
 from kb.pipeline import slugify
 from sitecheck import copy_project
@@ -41,8 +44,9 @@ def wait_until(condition, timeout: float = 120) -> float:  # noqa: ANN001 - a ca
     raise AssertionError(f"not within {timeout} s")
 
 
-@pytest.fixture()
-def served(tmp_path: Path):
+@contextmanager
+def serving(tmp_path: Path, **env: str):
+    """`mkdocs serve` on a copy of the project: (project, url, log), once the first build is served."""
     project = copy_project(tmp_path / "project")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -50,7 +54,7 @@ def served(tmp_path: Path):
     log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=project, stdout=log, stderr=subprocess.STDOUT,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until(lambda: "</html>" in fetch(url))
@@ -60,6 +64,12 @@ def served(tmp_path: Path):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture()
+def served(tmp_path: Path):
+    with serving(tmp_path) as running:
+        yield running
 
 
 def builds(log: Path) -> int:
@@ -81,6 +91,20 @@ def test_a_saved_essay_is_shown_after_one_build_and_then_searchable(served) -> N
     wait_until(lambda: (e := fetch(entry)) != entry_before and '"languages"' in e)
     time.sleep(2)  # a second build, if one were coming, would have started by now
     assert builds(log) == 2, log.read_text(encoding="utf-8")  # the first, and the one for the save
+
+
+def test_a_search_index_in_bundles_is_served_as_each_bundle_is_written(tmp_path: Path) -> None:
+    """Each bundle appears when its Pagefind run ends, not when the next save's build collects it."""
+    with serving(tmp_path, **{PER_BUNDLE_VARIABLE: "1"}) as (project, url, log):
+        assert json.loads(fetch(url + "pagefind/bundles.json") or "null") == ["essays-1/"]
+        entry = url + "pagefind/essays-1/pagefind-entry.json"
+        wait_until(lambda: '"languages"' in fetch(entry), timeout=60)
+        entry_before = fetch(entry)
+        essay = sorted((project / "seeds").glob("*.txt"))[0]
+        with open(essay, "a", encoding="utf-8") as handle:
+            handle.write(f" An editor saved this sentence at {time.time_ns()}.\n")
+        wait_until(lambda: (e := fetch(entry)) != entry_before and '"languages"' in e, timeout=60)
+        assert builds(log) == 2, log.read_text(encoding="utf-8")
 
 
 def test_an_editors_change_to_a_page_in_docs_still_rebuilds(served) -> None:  # noqa: ANN001

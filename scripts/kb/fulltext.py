@@ -169,7 +169,7 @@ def _pagefind() -> str:
 
 @dataclass
 class _Run:
-    """One bundle being indexed: Pagefind reads hard links to its pages and writes beside them."""
+    """One bundle being indexed: Pagefind reads hard links to its pages and writes into the site."""
 
     bundle: Bundle
     key: str
@@ -184,7 +184,7 @@ class IndexRun:
 
     site_dir: Path
     cache: Cache | None
-    work: Path  # hidden, beside the site: the bundles' pages and Pagefind's output
+    work: Path  # hidden, beside the site: hard links to each bundle's pages
     bundles: list[Bundle]
     runs: list[_Run] = field(default_factory=list)
     reused: int = 0
@@ -196,11 +196,12 @@ class IndexRun:
             failures = [self._wait(run) for run in self.runs]
             if any(failures):
                 raise RuntimeError("\n".join(f for f in failures if f))
+            others = {BUNDLES_FILE, *(b.name for b in self.bundles[1:])}  # in pagefind/, beside the first bundle
             for run in self.runs:
-                files = _read_bundle(run.output)
-                _write_bundle(self.site_dir / PAGEFIND_DIR / run.bundle.name, files)
+                for name in UNUSED_FILES:
+                    (run.output / name).unlink(missing_ok=True)
                 if self.cache:
-                    self.cache.put(CACHE_KIND, run.key, files)
+                    self.cache.put(CACHE_KIND, run.key, _read_bundle(run.output, others if not run.bundle.name else set()))
             if self.cache:
                 self.cache.prune(CACHE_KIND)
         finally:
@@ -236,8 +237,9 @@ def index_site(site_dir: Path, cache: Cache | None = None) -> None:
 def start_index(site_dir: Path, cache: Cache | None = None) -> IndexRun:
     """Start Pagefind on the bundles that the cache does not hold, write the others, and return.
 
-    Pagefind only reads the pages and writes outside the site until ``finish``;
-    ``pagefind/`` exists from now on, so work done beside it sees the site as it will be.
+    Pagefind only reads the pages and writes into ``pagefind/``, which exists from
+    now on, so work done beside it sees the site as it will be. ``mkdocs serve``
+    serves each bundle as soon as Pagefind has written it, before ``finish``.
     """
     out = site_dir / PAGEFIND_DIR
     shutil.rmtree(out, ignore_errors=True)
@@ -268,7 +270,7 @@ def _essays_per_bundle() -> int:
 
 
 def _start(site_dir: Path, bundle: Bundle, key: str, work: Path) -> _Run:
-    source, output = work / f"pages-{bundle.name or 'first'}", work / f"out-{bundle.name or 'first'}"
+    source, output = work / f"pages-{bundle.name or 'first'}", site_dir / PAGEFIND_DIR / bundle.name
     for page in bundle.pages:
         link = source / page
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -281,12 +283,13 @@ def _start(site_dir: Path, bundle: Bundle, key: str, work: Path) -> _Run:
     return _Run(bundle, key, output, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log)
 
 
-def _read_bundle(folder: Path) -> dict[str, bytes]:
-    """A bundle's files by path, without the UIs the site does not use."""
+def _read_bundle(folder: Path, skip: set[str]) -> dict[str, bytes]:
+    """A bundle's files by path, but those under the top-level names in ``skip``."""
     files = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name not in UNUSED_FILES:
-            files[path.relative_to(folder).as_posix()] = path.read_bytes()
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name.split("/")[0] not in skip:
+            files[name] = path.read_bytes()
     return files
 
 
