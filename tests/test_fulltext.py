@@ -119,6 +119,18 @@ def test_a_skipped_element_is_never_cut_beyond_its_end() -> None:
     assert b"Small shops sell online." in indexed_part(void)
 
 
+def test_a_remembered_part_gives_the_key_a_fresh_one_gives(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 4)
+    bundle = plan_bundles(fulltext.indexed_pages(site))[0]
+    fresh = fulltext.PartsMemo({})
+    key = fulltext.bundle_key(site, bundle, "v", fresh)
+    assert len(fresh.seen) == len(bundle.pages)
+    assert fulltext.bundle_key(site, bundle, "v", fulltext.PartsMemo(fresh.seen)) == key
+    page = site / bundle.pages[1]
+    page.write_bytes(page.read_bytes().replace(b"kinds of goods", b"kinds of services"))
+    assert fulltext.bundle_key(site, bundle, "v", fulltext.PartsMemo(fresh.seen)) != key
+
+
 def test_a_page_without_the_article_counts_whole() -> None:
     page = b"<html><body><p>Odd page</p></body></html>"
     assert indexed_part(page) == page
@@ -183,6 +195,23 @@ def test_bundles_from_the_cache_equal_fresh_ones_and_only_a_changed_one_is_index
     shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("pagefind"))
     fulltext.index_site(fresh)  # no cache: Pagefind writes every bundle
     assert files(site / "pagefind") == files(fresh / "pagefind")
+
+
+def test_each_essay_bundle_gets_smaller_index_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query fetches a chunk from every bundle: smaller chunks keep its bytes near one index's.
+    Fails if the pinned Pagefind stops reading the chunk size variable."""
+    monkeypatch.setenv(fulltext.PER_BUNDLE_VARIABLE, "3")
+    site = make_site(tmp_path, 6)
+    # 3 essays a bundle, 2,500 different words each: 2 chunks at Pagefind's default size, 3 at half of it
+    # (measured with Pagefind 1.5.2)
+    for n, page in enumerate(essay_paths(6)):
+        (site / page).write_bytes(essay_page(title=f"Essay {n}", text=" ".join(f"w{n}x{k}" for k in range(2500))))
+    run = fulltext.start_index(site, None)
+    assert [b.chunk_size for b in run.bundles] == [fulltext.CHUNK_SIZE, fulltext.CHUNK_SIZE // 2, fulltext.CHUNK_SIZE // 2]
+    run.finish()
+    for bundle in run.bundles[1:]:
+        assert len(list((site / "pagefind" / bundle.name / "index").glob("*.pf_index"))) == 3, bundle
+    assert len(list((site / "pagefind" / "index").glob("*.pf_index"))) == 1
 
 
 @pytest.mark.usefixtures("bundled")
