@@ -45,15 +45,16 @@ def essay_paths(count: int) -> list[str]:
 
 
 def test_a_small_site_is_one_bundle_as_pagefind_alone_would_make_it() -> None:
-    pages = sorted(["about/index.html", "essays/index.html", *essay_paths(499)])
+    pages = sorted(["about/index.html", "essays/index.html", *essay_paths(2 * fulltext.ESSAYS_PER_BUNDLE - 1)])
     assert plan_bundles(pages) == [Bundle("", tuple(pages))]
 
 
 def test_a_large_site_keeps_its_other_pages_apart_and_spreads_its_essays() -> None:
     others = ["about/index.html", "glossary/index.html", "risks/index.html", "trends/index.html"]
-    bundles = plan_bundles(sorted([*others, *essay_paths(1000)]))
+    bundles = plan_bundles(sorted([*others, *essay_paths(1000)]), per_bundle=250)
     assert bundles[0] == Bundle("", tuple(others))
     assert [b.name for b in bundles[1:]] == ["essays-1", "essays-2", "essays-3", "essays-4"]
+    assert {b.chunk_size for b in bundles[1:]} == {fulltext.CHUNK_SIZE // 4}
     spread = [page for b in bundles[1:] for page in b.pages]
     assert sorted(spread) == sorted(essay_paths(1000))  # each essay once
     assert all(180 <= len(b.pages) <= 320 for b in bundles[1:])  # a hash spreads them about evenly
@@ -61,7 +62,8 @@ def test_a_large_site_keeps_its_other_pages_apart_and_spreads_its_essays() -> No
 
 def test_an_essay_stays_in_its_bundle_when_others_come_and_go() -> None:
     def where(count: int) -> dict[str, str]:
-        return {page: b.name for b in plan_bundles(["about/index.html", *essay_paths(count)]) for page in b.pages}
+        return {page: b.name for b in plan_bundles(["about/index.html", *essay_paths(count)], per_bundle=250)
+                for page in b.pages}
 
     before, after = where(600), where(740)  # both two bundles of essays
     assert set(before.values()) == {"", "essays-1", "essays-2"}

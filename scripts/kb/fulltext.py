@@ -18,7 +18,8 @@ them in the browser (Pagefind's ``mergeIndex``):
 A bundle is stored in the build cache under the hash of what Pagefind reads
 from its pages (the article, less what it is told to skip) and of the code and
 options that index them. A build re-indexes only the bundles whose key is not
-stored: when one essay changes, its own bundle and the first one. An essay page
+stored: when one essay changes, its own bundle (and the first one if a section
+page's text changed with it). An essay page
 whose shown list of similar essays changed keeps its key, as Pagefind skips
 that list. The hash is deliberately coarse (see ``indexed_part``): it may see a
 change that Pagefind ignores, never the other way round.
@@ -59,9 +60,11 @@ NOT_INDEXED = ("404.html", "curator-report", "topics", "tags", "matrix", "map", 
 # Pagefind also writes ready-made UIs; the site has its own, so they are removed
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-# 250 essay pages take Pagefind about half a second here; a query fetches one
-# chunk per bundle, so their number is capped (a larger site has larger bundles)
-ESSAYS_PER_BUNDLE = 250
+# 125 essay pages take Pagefind about a third of a second here. A query fetches a
+# chunk and a few small files from every bundle, so their number is capped (a larger
+# site has larger bundles): at 1,000 essays and 8 bundles, 172 KB for a first query
+# and 45 KB for a later one (one index: 139 KB and 41 KB)
+ESSAYS_PER_BUNDLE = 125
 MAX_ESSAY_BUNDLES = 8
 # Tests set a smaller number, so that a small site is indexed in bundles too
 PER_BUNDLE_VARIABLE = "KB_ESSAYS_PER_BUNDLE"
