@@ -119,6 +119,9 @@ def test_a_skipped_element_is_never_cut_beyond_its_end() -> None:
     assert b"tail text" in kept and b"Small shops sell online." in kept
     void = essay_page().replace(b"<p id=\"p1\">", b'<br class="headerlink"/><p id="p1">')
     assert b"Small shops sell online." in indexed_part(void)
+    # a <p> ends where a <div> starts: its first </p> may lie beyond it, so it is not cut at all
+    open_p = essay_page().replace(b"<h2 id=\"full-text\">", b'<p class="kb-not-indexed">note<h2 id="full-text">')
+    assert b"note" in indexed_part(open_p) and b"Small shops sell online." in indexed_part(open_p)
 
 
 def test_a_remembered_part_gives_the_key_a_fresh_one_gives(tmp_path: Path) -> None:

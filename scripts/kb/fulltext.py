@@ -78,7 +78,9 @@ CHUNK_SIZE_VARIABLE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
 ARTICLE = re.compile(rb"<article\b[^>]*\bclass=\"md-content__inner\b.*?</article>", re.S)
 # What Pagefind could read outside the article: the language and any data-pagefind-* attribute
 OUTSIDE = re.compile(rb"<html\b[^>]*>|<title>.*?</title>|data-pagefind-[\w-]*(?:=\"[^\"]*\")?", re.S)
-SKIPPED_OPEN = re.compile(rb"<([a-z][a-z0-9]*)\b[^>]*\bclass=\"(?:[^\"]*\s)?(?:"
+# Only elements that HTML never closes implicitly (a <p> ends where a <div> starts, so the
+# first </p> after it could lie beyond it): any other skipped element is simply kept
+SKIPPED_OPEN = re.compile(rb"<(div|a|aside|section|span|nav)\b[^>]*\bclass=\"(?:[^\"]*\s)?(?:"
                           + b"|".join(re.escape(s[1:].encode()) for s in EXCLUDE_SELECTORS)
                           + rb")(?:\s[^\"]*)?\"[^>]*>")
 
