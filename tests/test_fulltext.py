@@ -85,9 +85,14 @@ def test_without_other_pages_the_essays_stay_in_one_bundle() -> None:
     assert plan_bundles(essay_paths(1000)) == [Bundle("", tuple(essay_paths(1000)))]
 
 
-def test_the_number_of_bundles_is_capped() -> None:
-    bundles = plan_bundles(["about/index.html", *essay_paths(20_000)])
-    assert len(bundles) == 1 + fulltext.MAX_ESSAY_BUNDLES
+def test_the_number_of_bundles_is_capped_and_falls_on_large_sites() -> None:
+    """A first query fetches every bundle's list of chunks, which grows with bundles x essays."""
+    def count(essays: int) -> int:
+        return len(plan_bundles(["about/index.html", *essay_paths(essays)])) - 1
+
+    assert count(1000) == count(5000) == fulltext.MAX_ESSAY_BUNDLES
+    assert count(10_000) == 4 and count(20_000) == 2
+    assert count(50_000) == 0  # one index, as Pagefind alone makes it
 
 
 # --- what a bundle's key sees --------------------------------------------------------------

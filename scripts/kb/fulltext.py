@@ -61,11 +61,16 @@ NOT_INDEXED = ("404.html", "curator-report", "topics", "tags", "matrix", "map", 
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # 125 essay pages take Pagefind about a third of a second here. A query fetches a
-# chunk and a few small files from every bundle, so their number is capped (a larger
-# site has larger bundles): at 1,000 essays and 8 bundles, 172 KB for a first query
-# and 45 KB for a later one (one index: 139 KB and 41 KB)
+# chunk and a few small files from every bundle, so their number is capped: at 1,000
+# essays and 8 bundles, 176 KB for a first query and 46 KB for a later one (one
+# index: 139 KB and 41 KB). A first query also fetches each bundle's list of chunks,
+# which grows with the essays in it and, as chunks shrink with more bundles, with
+# their number: 12.5 KB a bundle at 10,000 essays and 8 bundles (264 KB for a first
+# query, past its 250 KB budget). So bundles times essays stays under a bound, and
+# a large site has fewer, larger bundles: 4 at 10,000 essays.
 ESSAYS_PER_BUNDLE = 125
 MAX_ESSAY_BUNDLES = 8
+MAX_BUNDLED_ESSAYS = 40_000  # bundles x essays
 # Tests set a smaller number, so that a small site is indexed in bundles too
 PER_BUNDLE_VARIABLE = "KB_ESSAYS_PER_BUNDLE"
 CACHE_KIND = "search-index"
@@ -118,7 +123,7 @@ def plan_bundles(pages: list[str], per_bundle: int = ESSAYS_PER_BUNDLE) -> list[
     """The bundles for these pages: the first one always, then the essays' by the hash of their path."""
     essays = [p for p in pages if _is_essay_page(p)]
     first = tuple(p for p in pages if not _is_essay_page(p))
-    count = min(MAX_ESSAY_BUNDLES, len(essays) // per_bundle)
+    count = min(MAX_ESSAY_BUNDLES, len(essays) // per_bundle, MAX_BUNDLED_ESSAYS // max(1, len(essays)))
     if count < 2 or not first:  # pagefind/ is what search.js loads first: it must hold a page
         return [Bundle("", tuple(pages))]
     spread: list[list[str]] = [[] for _ in range(count)]
