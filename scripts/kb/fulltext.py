@@ -226,8 +226,8 @@ class IndexRun:
     reused: int = 0
 
     def finish(self) -> None:
-        """Wait for Pagefind and put the new bundles in place; raises ``RuntimeError`` with
-        Pagefind's output if a run failed."""
+        """Wait for Pagefind, drop the UIs the site does not use and store the new bundles in the
+        cache; raises ``RuntimeError`` with Pagefind's output if a run failed."""
         try:
             failures = [self._wait(run) for run in self.runs]
             if any(failures):
