@@ -102,9 +102,7 @@ class Bundle:
 def indexed_pages(site_dir: Path) -> list[str]:
     """The site's pages that go into the full-text index, sorted."""
     pages = []
-    for folder in sorted(p for p in site_dir.iterdir() if p.is_dir() and p.name not in NOT_INDEXED):
-        if folder.name == PAGEFIND_DIR:
-            continue
+    for folder in sorted(p for p in site_dir.iterdir() if p.is_dir() and p.name not in (*NOT_INDEXED, PAGEFIND_DIR)):
         pages += [p.relative_to(site_dir).as_posix() for p in folder.rglob("*.html")]
     return sorted(page for page in pages if not _is_essay_list(page))
 
