@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kb.glossary import build_glossary_matcher
 from kb.models import GlossaryTerm, Topic
-from kb.topics import build_matcher
+from kb.topics import build_matcher, phrase_pattern
 
 
 def topic(id: str, *synonyms: str) -> Topic:
@@ -24,6 +24,13 @@ def test_whole_words_only_and_hyphen_space_equivalent() -> None:
     matcher = build_matcher((topic("ai", "AI"), topic("ecom", "e commerce")))
     assert matcher.topics_in("The chain said so.") == ()
     assert matcher.topics_in("Use AI in e-commerce.") == ("ai", "ecom")
+
+
+def test_a_synonym_with_an_apostrophe_matches_either_apostrophe() -> None:
+    matcher = build_matcher((topic("women", "women's shops"), topic("dont", "don’t settle")))
+    assert matcher.topics_in("Many women's shops; women’s shops too.") == ("women",)
+    assert matcher.topics_in("Don't settle, they said.") == ("dont",)
+    assert phrase_pattern("don't") == "don['’]t"
 
 
 def test_glossary_normalises_and_keeps_the_original() -> None:

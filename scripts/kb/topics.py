@@ -25,7 +25,7 @@ class Mention:
 def phrase_pattern(phrase: str) -> str:
     """A literal phrase as a regex: spaces and hyphens interchangeable, any apostrophe."""
     words = re.split(r"[\s\-]+", phrase.strip())
-    escaped = [re.escape(word).replace("'", "['’]").replace("’", "['’]") for word in words]
+    escaped = ["".join("['’]" if c in "'’" else re.escape(c) for c in word) for word in words]
     return r"[\s\-]+".join(escaped)
 
 
