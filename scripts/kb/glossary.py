@@ -1,6 +1,7 @@
 """Find glossary terms in a text, so pages can explain them on hover.
 
-One pattern built once from every term and variant, longest first, matched
+One pattern built once from every term and variant, longest first (as a
+trie, ``kb.alternation``), matched
 case-sensitively on word boundaries (an "AI" must not match "ai" inside a
 word, and a spelling variant is exactly what the essay wrote).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .alternation import literal, trie_pattern
 from .models import GlossaryTerm
 
 
@@ -49,7 +51,8 @@ def build_glossary_matcher(terms: tuple[GlossaryTerm, ...]) -> GlossaryMatcher:
             by_text.setdefault(spelling, term)
     if not by_text:
         return GlossaryMatcher(None, {})
-    alternation = "|".join(re.escape(s) for s in sorted(by_text, key=lambda s: (-len(s), s)))
+    spellings = sorted(by_text, key=lambda s: (-len(s), s))
+    alternation = trie_pattern(tuple(literal(c) for c in s) for s in spellings) or "|".join(re.escape(s) for s in spellings)
     pattern = re.compile(rf"(?<![\w-])(?P<stem>{alternation})(?:e?s)?(?![\w-])")
     return GlossaryMatcher(pattern, by_text)
 
