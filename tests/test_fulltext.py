@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import fulltext
+from kb import finish, fulltext
 from kb.cache import Cache
 from kb.fulltext import Bundle, indexed_part, plan_bundles
 
@@ -231,6 +231,32 @@ def test_a_failing_bundle_fails_the_index_and_names_it(tmp_path: Path, monkeypat
     run = fulltext.start_index(site, None)
     with pytest.raises(RuntimeError, match=r"Pagefind failed on .* \(pagefind\)"):
         run.finish()
+    assert not list(tmp_path.glob(".site-index-*"))
+
+
+def test_on_a_thread_the_headers_and_index_are_written_and_a_failure_is_reported(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``mkdocs serve``'s last steps: written after the build returns, errors told by ``wait``."""
+    site = make_site(tmp_path / "a", 3)
+    (site / "pagefind").mkdir()
+    assert finish.OnAThread(site, None).wait() == []
+    assert (site / "_headers").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file()
+
+    failing = make_site(tmp_path / "b", 3)
+    (failing / "pagefind").mkdir()
+    monkeypatch.setattr(fulltext, "pagefind_options", lambda: ["--no-such-option"])
+    errors = finish.OnAThread(failing, None).wait()
+    assert len(errors) == 1 and "Pagefind failed on" in errors[0]
+    assert not list((tmp_path / "b").glob(".site-index-*"))
+
+
+@pytest.mark.usefixtures("bundled")
+def test_stopping_the_thread_ends_pagefind_and_leaves_no_work_folder(tmp_path: Path) -> None:
+    site = make_site(tmp_path, 30)
+    (site / "pagefind").mkdir()
+    steps = finish.OnAThread(site, None)
+    steps.stop()
+    assert steps.errors == []  # a stop is not a failure
     assert not list(tmp_path.glob(".site-index-*"))
 
 

@@ -89,6 +89,7 @@ def test_a_saved_essay_is_shown_after_one_build_and_then_searchable(served) -> N
     wait_until(lambda: marker in fetch(page))
     # the search index follows in the background: a new entry file names a new index
     wait_until(lambda: (e := fetch(entry)) != entry_before and '"languages"' in e)
+    assert "Content-Security-Policy" in fetch(url + "_headers")  # written beside the index
     time.sleep(2)  # a second build, if one were coming, would have started by now
     assert builds(log) == 2, log.read_text(encoding="utf-8")  # the first, and the one for the save
 
@@ -96,7 +97,8 @@ def test_a_saved_essay_is_shown_after_one_build_and_then_searchable(served) -> N
 def test_a_search_index_in_bundles_is_served_as_each_bundle_is_written(tmp_path: Path) -> None:
     """Each bundle appears when its Pagefind run ends, not when the next save's build collects it."""
     with serving(tmp_path, **{PER_BUNDLE_VARIABLE: "1"}) as (project, url, log):
-        assert json.loads(fetch(url + "pagefind/bundles.json") or "null") == ["essays-1/"]
+        wait_until(lambda: fetch(url + "pagefind/bundles.json") != "")  # written on a thread, after the pages
+        assert json.loads(fetch(url + "pagefind/bundles.json")) == ["essays-1/"]
         entry = url + "pagefind/essays-1/pagefind-entry.json"
         wait_until(lambda: '"languages"' in fetch(entry), timeout=60)
         entry_before = fetch(entry)

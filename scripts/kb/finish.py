@@ -5,7 +5,8 @@ the finished pages side by side; neither writes anything the other reads.
 ``python -m kb build`` runs these in its own process once MkDocs has written
 the pages, while MkDocs exits, so that Pagefind (1.7 GB at 10,000 essays) does
 not hold its memory beside MkDocs' (about 0.5 GB then); a build run by MkDocs
-alone (``mkdocs serve``) runs them from the hook.
+alone runs them from the hook; ``mkdocs serve`` runs them on a thread
+(``OnAThread``), so that the changed page is shown without waiting for them.
 
 A site uses Pagefind when its ``pagefind/`` folder exists: the hook makes it
 empty, and the headers allow WebAssembly only then.
@@ -13,6 +14,7 @@ empty, and the headers allow WebAssembly only then.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +52,54 @@ def start(site_dir: Path, cache: Cache | None) -> Finishing:
             indexing.cancel()
         raise
     return Finishing(headers, indexing)
+
+
+class OnAThread:
+    """``start`` and the search index's ``finish``, on a thread: for ``mkdocs serve``.
+
+    The dev server shows the rebuilt pages as soon as the build returns; the
+    headers and search index follow a second or two later. The next build
+    calls ``wait`` before it touches the site folder.
+    """
+
+    def __init__(self, site_dir: Path, cache: Cache | None) -> None:
+        self.errors: list[str] = []
+        self._indexing: IndexRun | None = None
+        self._stopping = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, args=(site_dir, cache), name="kb-last-steps", daemon=True)
+        self._thread.start()
+
+    def _run(self, site_dir: Path, cache: Cache | None) -> None:
+        from .headers import PolicyError
+
+        try:
+            done = start(site_dir, cache)
+            with self._lock:
+                self._indexing, stopping = done.indexing, self._stopping
+            if done.indexing and stopping:
+                done.indexing.cancel()
+            elif done.indexing:
+                done.indexing.finish()
+        except PolicyError as error:
+            self.errors.append(f"Cannot write the site's headers: {error}")
+        except RuntimeError as error:  # Pagefind failed (or was stopped)
+            if not self._stopping:
+                self.errors.append(str(error))
+
+    def wait(self) -> list[str]:
+        """Wait for the thread; the errors it met, each a sentence for the log."""
+        self._thread.join()
+        return self.errors
+
+    def stop(self) -> None:
+        """Stop Pagefind, if it runs, and wait for the thread."""
+        with self._lock:
+            self._stopping = True
+            indexing = self._indexing
+        if indexing:
+            indexing.stop()
+        self._thread.join()
 
 
 def write_headers(site_dir: Path, cache: Cache | None) -> SiteContent:

@@ -252,6 +252,11 @@ class IndexRun:
         where = f"pagefind/{run.bundle.name}" if run.bundle.name else "pagefind"
         return f"Pagefind failed on {self.site_dir} ({where}):\n{output}"
 
+    def stop(self) -> None:
+        """End every Pagefind run now: a ``finish`` waiting on them raises ``RuntimeError``."""
+        for run in self.runs:
+            run.process.kill()
+
     def cancel(self) -> None:
         for run in self.runs:
             run.process.kill()

@@ -40,11 +40,11 @@ log = logging.getLogger("mkdocs.plugins.kb")
 # The current build's cache: MkDocs hooks are a module, so state between one
 # build's events has to live here; on_pre_build replaces it every build.
 _build: tuple[Cache, PageCache] | None = None
-# `mkdocs serve` does not wait for the search index: the changed page is shown
-# as soon as it is written, and Pagefind finishes in the background (a second or
-# two at 1,000 essays) before the next rebuild starts. A published build waits.
+# `mkdocs serve` does not wait for the headers and the search index: the changed
+# page is shown as soon as it is written, and they follow on a thread (a second
+# or two at 1,000 essays) before the next rebuild starts. A published build waits.
 _serving = False
-_indexing: fulltext.IndexRun | None = None
+_last_steps: finish.OnAThread | None = None
 _generated: set[str] = set()  # the paths under docs/ the last build wrote: not an editor's change
 _second_core: SecondCore | None = None  # this build's child writing every other page, if any
 
@@ -55,20 +55,18 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_shutdown() -> None:
-    if _indexing:
-        _indexing.cancel()
+    if _last_steps:
+        _last_steps.stop()
 
 
-def _wait_for_search_index() -> None:
-    """The previous serve build's Pagefind run, finished before anything touches the site folder again."""
-    global _indexing
-    if _indexing is None:
+def _wait_for_last_steps() -> None:
+    """The previous serve build's headers and search index, finished before anything touches the site folder again."""
+    global _last_steps
+    if _last_steps is None:
         return
-    run, _indexing = _indexing, None
-    try:
-        run.finish()
-    except RuntimeError as error:
-        log.error(str(error))
+    steps, _last_steps = _last_steps, None
+    for error in steps.wait():
+        log.error(error)
 
 
 def _seeds_dir(config: MkDocsConfig) -> Path:
@@ -77,7 +75,7 @@ def _seeds_dir(config: MkDocsConfig) -> Path:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     global _build
-    _wait_for_search_index()
+    _wait_for_last_steps()
     start = time.perf_counter()
     cache = finish.cache_for(Path(config.config_file_path))
     if _build is not None:
@@ -178,7 +176,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> None:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    global _indexing, _second_core
+    global _last_steps, _second_core
     if _build and _second_core:
         second, _second_core = _second_core, None
         written = second.finish(_build[1])
@@ -197,6 +195,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.info(f"Cache: {pages.hits['render']} pages' Markdown and {pages.hits['page']} finished pages reused")
     if handed_over:
         return
+    if _serving:
+        _last_steps = finish.OnAThread(site_dir, _build[0] if _build else None)
+        log.info("Headers and search index: being written in the background; the pages are ready")
+        return
     start = time.perf_counter()
     try:
         done = finish.start(site_dir, _build[0] if _build else None)
@@ -204,10 +206,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError(f"Cannot write the site's headers: {error}") from error
     log.info(f"Headers: _headers written in {time.perf_counter() - start:.2f}s; "
              f"the policy allows {len(done.headers.scripts)} inline scripts by hash")
-    if done.indexing and _serving:
-        _indexing = done.indexing
-        log.info("Search index (Pagefind): being written in the background; the pages are ready")
-    elif done.indexing:
+    if done.indexing:
         try:
             done.indexing.finish()
         except RuntimeError as error:
