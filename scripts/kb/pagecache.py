@@ -150,7 +150,7 @@ class PageCache:
         self.nav: Navigation | None = None
         self.render_keys: dict[str, str] = {}
         self.recorders: dict[str, _RecordingFiles] = {}
-        self.prerendered: dict[str, tuple[str, RenderedMarkdown]] = {}
+        self.prerendered = 0  # pages the workers of kb.prerender stored
         self.page_keys: dict[str, str] = {}
         self.finished: dict[str, str] = {}  # src_uri -> key of its stored finished page
         self.current: tuple[str, FinishedPage] | None = None
@@ -176,17 +176,16 @@ class PageCache:
                      "docs_dir": config.docs_dir, "site_dir": config.site_dir}
         self.prerendered = prerender(config.config_file_path, overrides, pages)
 
+    def render_key(self, page: Page, source: str) -> str:
+        """The key of a page's rendered Markdown; ``source`` is its ``page_input``."""
+        return digest(self.settings, self.files, page.file.src_uri, page.file.dest_uri, page.url,
+                      str(page.file.inclusion), source)
+
     def before_render(self, page: Page, markdown: str, files: Files) -> None:
         """Called last among ``on_page_markdown``: reuse the HTML if this exact input was rendered before."""
-        source = page_input(page, markdown)
-        key = digest(self.settings, self.files, page.file.src_uri, page.file.dest_uri, page.url, str(page.file.inclusion),
-                     source)
+        key = self.render_key(page, page_input(page, markdown))
         self.render_keys[page.file.src_uri] = key
         stored = self.cache.get(self.render_kind, key)
-        early = self.prerendered.pop(page.file.src_uri, None)
-        if stored is None and early is not None and early[0] == source:
-            stored = early[1]
-            self.cache.put(self.render_kind, key, stored)
         # MkDocs calls page.render next: this page's own render either restores, or renders and records
         if isinstance(stored, RenderedMarkdown) and all(
             self._look_up(files, path) == found for path, found in stored.lookups.items()
