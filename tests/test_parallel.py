@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kb.parallel import in_background
+from kb.parallel import in_background, may_fork
 
 
 def _fail(message: str) -> None:
@@ -39,15 +39,19 @@ def test_with_one_core_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> No
         assert pending.result() == os.getpid()
 
 
-def test_beside_other_threads_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`mkdocs serve` has threads: forking then could copy a lock another thread holds."""
+def test_beside_other_threads_the_work_still_runs_in_another_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs serve` has threads; the child only computes and writes to its pipe, so it still forks."""
     monkeypatch.setenv("KB_WORKERS", "2")
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
         with in_background(os.getpid) as pending:
-            assert pending.result() == os.getpid()
+            assert pending.result() != os.getpid()
+        with in_background(_fail, "beside a thread") as pending:
+            with pytest.raises(ValueError, match="beside a thread"):
+                pending.result()
+        assert not may_fork()  # what kb.pageloop asks: its child logs, so it stays in this process
     finally:
         stop.set()
         thread.join()

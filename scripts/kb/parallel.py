@@ -123,11 +123,15 @@ def may_fork() -> bool:
 def in_background(function: Callable[..., Result], *args: Any) -> Pending[Result]:
     """``function(*args)`` in a forked child, while the caller goes on; use as ``with ... as pending``.
 
-    Runs here instead with one core, or when this process has other threads
-    (`mkdocs serve`): a fork copies only the calling thread, and a lock another
-    thread held would stay held in the child forever.
+    Runs here instead with one core. Beside other threads (`mkdocs serve`) it
+    still forks: a fork copies only the calling thread, and a lock another
+    thread held stays held in the child, but the child only computes and writes
+    its result to a pipe of its own. Python itself resets the GIL, the import
+    lock and threading's state in the child. So ``function`` must not use what
+    other threads lock (logging, the standard streams): ``kb.pageloop``, whose
+    child logs, asks ``may_fork`` first.
     """
-    if not may_fork():
+    if workers() < 2 or not hasattr(os, "fork"):
         try:
             return Pending(None, None, function(*args))
         except Exception as error:  # raised by result(), as from the child
