@@ -120,14 +120,14 @@ def analyse_essays(files: tuple[SeedFile, ...], ids: list[str], curation: Curati
     """Each essay cleaned and analysed, in file order; unchanged essays come from the cache."""
     jobs = [(f, essay_id, curation.meta_for(load.essay_stem(f.name))) for f, essay_id in zip(files, ids)]
     if cache is None:
-        return tuple(map_in_order(_ingest_and_analyse, jobs, build_analysers, (curation, use_overrides)))
+        return tuple(map_in_order(_ingest_and_analyse, [(*job, None) for job in jobs], _analyser, (curation, use_overrides, None)))
     shared = analysis_inputs(curation, use_overrides)
     keys = [digest(shared, f.name, essay_id, repr(meta), f.raw) for f, essay_id, meta in jobs]
     found = [cache.get("essays", key) for key in keys]
     missing = [i for i, essay in enumerate(found) if essay is None]
-    fresh = map_in_order(_ingest_and_analyse, [jobs[i] for i in missing], build_analysers, (curation, use_overrides))
+    # each worker stores the essays it analyses: on this core, storing 3,000 took about a second
+    fresh = map_in_order(_ingest_and_analyse, [(*jobs[i], keys[i]) for i in missing], _analyser, (curation, use_overrides, cache))
     for i, essay in zip(missing, fresh):
-        cache.put("essays", keys[i], essay)
         found[i] = essay
     return tuple(found)
 
@@ -144,9 +144,17 @@ def analysis_inputs(curation: Curation, use_overrides: bool) -> str:
     return digest(code_version(), repr(curation.cues), repr(curation.threshold), repr(curation.topics), repr(overrides))
 
 
-def _ingest_and_analyse(analysers: Analysers, job: tuple[SeedFile, str, EssayMeta | None]) -> Essay:
-    file, essay_id, meta = job
-    return analyse_essay(file, essay_id, clean(file.raw, file.name), meta, analysers)
+def _analyser(curation: Curation, use_overrides: bool, cache: Cache | None) -> tuple[Analysers, Cache | None]:
+    """A worker's state: the matchers, and the cache it stores each essay in."""
+    return build_analysers(curation, use_overrides), cache
+
+
+def _ingest_and_analyse(state: tuple[Analysers, Cache | None], job: tuple[SeedFile, str, EssayMeta | None, str | None]) -> Essay:
+    (analysers, cache), (file, essay_id, meta, key) = state, job
+    essay = analyse_essay(file, essay_id, clean(file.raw, file.name), meta, analysers)
+    if cache is not None and key is not None:
+        cache.put("essays", key, essay)
+    return essay
 
 
 # --- analyse one essay ------------------------------------------------------------
