@@ -112,6 +112,10 @@ def served(browser_site: Path):
                 pytest.fail(f"nginx did not start: {nginx.stdout.read() if nginx.stdout else ''}"
                             f"{(scratch / 'error.log').read_text(errors='replace')}")
             time.sleep(0.05)
+        # a worker is forked as root and then drops to its user: give it that moment before reading its uid
+        settle = time.monotonic() + 5
+        while 0 in _workers(nginx.pid) and time.monotonic() < settle:
+            time.sleep(0.05)
         yield Served(url=f"http://127.0.0.1:{port}/", site=site, worker_uids=_workers(nginx.pid))
     finally:
         nginx.terminate()
