@@ -8,6 +8,7 @@ word, and a spelling variant is exactly what the essay wrote).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ class GlossaryMatcher:
         return tuple(found)
 
 
+@functools.lru_cache(maxsize=4)  # the pipeline and the renderers ask for the same glossary's matcher: built once
 def build_glossary_matcher(terms: tuple[GlossaryTerm, ...]) -> GlossaryMatcher:
     by_text: dict[str, GlossaryTerm] = {}
     for term in terms:

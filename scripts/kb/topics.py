@@ -8,6 +8,7 @@ does not grow with their number.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,7 @@ def compile_editor_pattern(pattern: str) -> Any:
     return compiled
 
 
+@functools.lru_cache(maxsize=4)  # the pipeline and the renderers ask for the same topics' matcher: built once
 def build_matcher(topics: tuple[Topic, ...]) -> TopicMatcher:
     by_phrase: dict[str, set[str]] = {}
     for topic in topics:
