@@ -19,7 +19,6 @@ plain alternation.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,12 +30,10 @@ class Atom:
 
     pattern: str
     char: str
-    is_literal: bool = False  # the pattern is the character itself, escaped
 
 
-@functools.lru_cache(maxsize=4096)
 def literal(char: str) -> Atom:
-    return Atom(re.escape(char), char, is_literal=True)
+    return Atom(re.escape(char), char)
 
 
 def trie_pattern(phrases: Iterable[Sequence[Atom]], flags: int = 0) -> str | None:
@@ -81,9 +78,5 @@ def _branches_disjoint(root: dict, flags: int) -> bool:
 
 def _overlap(a: Atom, b: Atom, flags: int) -> bool:
     """Whether some character matches both atoms: tried on the atoms' characters in every case."""
-    if a.is_literal and b.is_literal and a.char.isascii() and b.char.isascii():
-        # the common case, without a regular expression: an ASCII letter matches itself, and under
-        # IGNORECASE its other case (and a few non-ASCII letters, which match no other ASCII letter)
-        return a.char == b.char or bool(flags & re.IGNORECASE) and a.char.lower() == b.char.lower()
     candidates = {c for char in (a.char, b.char) for c in (char, char.lower(), char.upper(), char.casefold())}
     return any(re.fullmatch(a.pattern, c, flags) and re.fullmatch(b.pattern, c, flags) for c in candidates)

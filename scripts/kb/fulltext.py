@@ -258,8 +258,8 @@ class IndexRun:
             run.process.kill()
 
     def cancel(self) -> None:
+        self.stop()
         for run in self.runs:
-            run.process.kill()
             run.process.wait()
             run.log.close()
         shutil.rmtree(self.work, ignore_errors=True)
