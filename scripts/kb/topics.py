@@ -30,14 +30,12 @@ class Mention:
 
 
 def phrase_pattern(phrase: str) -> str:
-    """A literal phrase as a regex: spaces and hyphens interchangeable, any apostrophe."""
-    words = re.split(r"[\s\-]+", phrase.strip())
-    escaped = ["".join(APOSTROPHE.pattern if c in "'’" else re.escape(c) for c in word) for word in words]
-    return r"[\s\-]+".join(escaped)
+    """A literal phrase as a regex (for IGNORECASE): spaces and hyphens interchangeable, any apostrophe."""
+    return "".join(atom.pattern for atom in phrase_atoms(_key(phrase.strip())))
 
 
 def phrase_atoms(key: str) -> tuple[Atom, ...]:
-    """A normalised phrase (see ``_key``) as ``phrase_pattern`` matches it, one atom per character."""
+    """A normalised phrase (see ``_key``) as the matcher matches it, one atom per character."""
     return tuple(SEPARATOR if c == " " else APOSTROPHE if c == "'" else literal(c) for c in key)
 
 
