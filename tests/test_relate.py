@@ -37,3 +37,45 @@ def test_topics_mentioned_together_are_related() -> None:
     relations = topic_relations(topics, together)
     assert [(r.target, r.reason) for r in relations["live"]] == [("fans", "mentioned together in 2 paragraphs")]
     assert relations["price"] == ()
+
+
+def test_words_and_phrases_counted_at_analysis_give_what_counting_the_text_gives(tmp_path) -> None:
+    # Analysis counts each essay's words and phrases once (EssayTerms, cached with the essay);
+    # the relations and the report's candidate phrases must be what counting the text gives.
+    import shutil
+    from dataclasses import replace
+
+    import pytest
+    from conftest import SEEDS, SHARED
+    from kb.clean import clean
+    from kb.errors import SeedError
+    from kb.pipeline import build_knowledge_base
+    from kb.relate import _tokens
+    from kb.report import _WORD, _inner_grams, candidate_phrases
+
+    corpus = sorted((SHARED / "corpus" / "wikinews-economy" / "articles").glob("*.txt"))[:150]
+    if not corpus:
+        pytest.skip("needs ../shared/corpus")
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for path in corpus:
+        try:
+            clean(path.read_bytes(), path.name)
+        except SeedError:
+            continue  # empty once its markup is gone: refused, as bench_scale.py skips it
+        shutil.copy2(path, seeds / path.name)
+    kb = build_knowledge_base(seeds)
+    counted = tuple(r.essay for r in kb.essays)
+    assert len(counted) > 100
+    for e in counted:  # what was stored is what the whole text holds, sentence by sentence
+        assert e.terms and Counter(e.terms.words.split()) == Counter(_tokens(" ".join(s.text for s in e.sentences)))
+        phrases = Counter(g for s in e.sentences for g in _inner_grams(_WORD.findall(s.text.lower())))
+        assert Counter(filter(None, e.terms.phrases.split("\n"))) == phrases
+    bare = tuple(replace(e, terms=None) for e in counted)
+    titles = {r.topic.id: r.topic.title for r in kb.topics}
+    topics = tuple(r.topic for r in kb.topics)
+    related = essay_relations(counted, titles)
+    assert related == essay_relations(bare, titles)
+    assert sum(len(r) for r in related.values()) > 300
+    phrases = candidate_phrases(counted, topics)
+    assert phrases == candidate_phrases(bare, topics) and len(phrases) == 50

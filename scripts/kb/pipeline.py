@@ -30,6 +30,7 @@ from .models import (
     Curation,
     Essay,
     EssayMeta,
+    EssayTerms,
     EssayReport,
     Evidence,
     MatrixCell,
@@ -40,8 +41,8 @@ from .models import (
     Topic,
     TopicReport,
 )
-from .report import candidate_phrases
-from .relate import cooccurrence, essay_relations, risk_strategy_matrix, topic_relations
+from .report import candidate_phrases, sentence_phrases
+from .relate import cooccurrence, essay_words, essay_relations, risk_strategy_matrix, topic_relations
 from .sentences import split_sentences
 from .slugs import slugify as make_slug
 from .summarise import shorten, essay_summary, highlights, rank_evidence, word_count
@@ -185,7 +186,7 @@ def analyse_essay(file: SeedFile, essay_id: str, text: CleanText, meta: EssayMet
     all_sentences = tuple(s for p in paragraphs for s in p.sentences)
     _check_readings(file.name, meta.readings, all_sentences)
     title = meta.title or (shorten(text.title, TITLE_CHARS) if text.title else None) or derive_title(all_sentences, file.name)
-    return Essay(
+    essay = Essay(
         id=essay_id,
         source=file.name,
         title=title,
@@ -201,6 +202,7 @@ def analyse_essay(file: SeedFile, essay_id: str, text: CleanText, meta: EssayMet
         updated=meta.updated,
         repairs=repairs_made(text),
     )
+    return replace(essay, terms=EssayTerms(words=essay_words(essay), phrases=sentence_phrases(essay)))
 
 
 def with_readings(sentence: Sentence, readings: tuple[tuple[str, str], ...]) -> Sentence:

@@ -7,10 +7,10 @@ inverted index whose lists are capped, never all pairs.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter, defaultdict
+from operator import itemgetter
 
 from .models import Essay, Evidence, MatrixCell, Relation, Topic
 
@@ -31,6 +31,15 @@ _STOP = frozenset(
 
 def _tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+
+
+def essay_words(essay: Essay) -> str:
+    """The essay's words that can make it similar to another, space-separated (``EssayTerms.words``)."""
+    return " ".join(_tokens(" ".join(s.text for s in essay.sentences)))
+
+
+def _word_counts(essay: Essay) -> Counter[str]:
+    return Counter((essay.terms.words if essay.terms else essay_words(essay)).split())
 
 
 def topic_relations(topics: tuple[Topic, ...], together: Counter[tuple[str, str]]) -> dict[str, tuple[Relation, ...]]:
@@ -80,7 +89,7 @@ def essay_relations(essays: tuple[Essay, ...], topic_titles: dict[str, str]) -> 
     keep only the strongest entries, so the cost per essay is bounded and
     the whole step stays linear in the number of essays.
     """
-    documents = {e.id: Counter(_tokens(" ".join(s.text for s in e.sentences))) for e in essays}
+    documents = {e.id: _word_counts(e) for e in essays}
     topics_of = {e.id: Counter(t for s in e.sentences for t in s.topics) for e in essays}
     n = len(essays)
     signatures = _signatures(documents, topics_of, n)
@@ -90,16 +99,18 @@ def essay_relations(essays: tuple[Essay, ...], topic_titles: dict[str, str]) -> 
         for term, weight in vector.items():
             index[term].append((weight, eid))
     for term, postings in index.items():
-        index[term] = sorted(postings, key=lambda x: (-x[0], x[1]))[:POSTING_CAP]
+        postings.sort(key=itemgetter(1))  # by essay, then by weight, strongest first (stable, as in _strongest)
+        postings.sort(key=itemgetter(0), reverse=True)
+        del postings[POSTING_CAP:]
 
     out: dict[str, tuple[Relation, ...]] = {}
     for essay in essays:
         similarity: dict[str, float] = defaultdict(float)
         for term, weight in signatures[essay.id].items():
             for other_weight, other in index[term]:
-                if other != essay.id:
-                    similarity[other] += weight * other_weight
-        best = heapq.nsmallest(MAX_RELATED, similarity.items(), key=_strongest_first)
+                similarity[other] += weight * other_weight
+        similarity.pop(essay.id, None)  # itself: dropped once here, not tested in the loop above
+        best = _strongest(similarity, MAX_RELATED)
         relations = []
         for other, score in best:
             shared = sorted(set(topics_of[essay.id]) & set(topics_of[other]), key=lambda t: topic_titles.get(t, t))
@@ -119,7 +130,7 @@ def _signatures(documents: dict[str, Counter[str]], topics_of: dict[str, Counter
     out = {}
     for eid, counts in documents.items():
         weights = {t: c * idf[t] for t, c in counts.items()}
-        top = dict(heapq.nsmallest(SIGNATURE_TERMS, weights.items(), key=_strongest_first))
+        top = dict(_strongest(weights, SIGNATURE_TERMS))
         # a shared topic counts like a shared distinctive word, rarer topics more
         for topic, c in topics_of[eid].items():
             top["topic:" + topic] = (1 + math.log(c)) * math.log((1 + n) / (1 + df["topic:" + topic])) + 1.0
@@ -128,8 +139,15 @@ def _signatures(documents: dict[str, Counter[str]], topics_of: dict[str, Counter
     return out
 
 
-def _strongest_first(item: tuple[str, float]) -> tuple[float, str]:
-    return -item[1], item[0]
+def _strongest(weights: dict[str, float], k: int) -> list[tuple[str, float]]:
+    """The ``k`` largest weights, equal ones in name order.
+
+    Two sorts in C instead of a heap with a key function in Python: the
+    second sort is stable, also in reverse, so names stay the tie-break.
+    """
+    ranked = sorted(weights.items())  # by name alone: names are unique
+    ranked.sort(key=itemgetter(1), reverse=True)
+    return ranked[:k]
 
 
 def _cosine_words(a: dict[str, float], b: dict[str, float]) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 from .models import Essay, KnowledgeBase, Sentence, Topic
 
@@ -94,10 +95,7 @@ def candidate_phrases(essays: tuple[Essay, ...], topics: tuple[Topic, ...], limi
             words = _WORD.findall(phrase.lower())
             known.add(" ".join(words))
             known_grams.update(_grams(words, 1, 3))
-    counts: Counter[str] = Counter()
-    for essay in essays:
-        for sentence in essay.sentences:
-            counts.update(_inner_grams(_WORD.findall(sentence.text.lower())))
+    counts = Counter(chain.from_iterable(map(_phrases, essays)))
 
     def is_known(phrase: str) -> bool:
         # the phrase is part of a synonym, or a synonym is part of the phrase
@@ -116,6 +114,16 @@ def candidate_phrases(essays: tuple[Essay, ...], topics: tuple[Topic, ...], limi
         if len(kept) >= limit:
             break
     return tuple(kept[:limit])
+
+
+def sentence_phrases(essay: Essay) -> str:
+    """Each sentence's two- and three-word phrases, once per sentence, a line each (``EssayTerms.phrases``)."""
+    return "\n".join(chain.from_iterable(sorted(_inner_grams(_WORD.findall(s.text.lower()))) for s in essay.sentences))
+
+
+def _phrases(essay: Essay) -> list[str]:
+    lines = essay.terms.phrases if essay.terms else sentence_phrases(essay)
+    return lines.split("\n") if lines else []
 
 
 def _inner_grams(words: list[str]) -> set[str]:
