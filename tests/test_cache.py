@@ -317,6 +317,24 @@ def test_an_essay_page_is_not_made_again_when_only_hidden_scores_changed(seeds_c
     assert key_of(reworded) != key_of(report)
 
 
+def test_an_essay_page_key_follows_the_analysis_hash_when_the_essay_has_one(seeds_copy: Path, tmp_path: Path) -> None:
+    """A cached essay carries the hash of all its analysis read: the page key uses it instead of the essay's repr."""
+    from dataclasses import replace
+
+    from kb.render import SiteInfo, essay_page_inputs
+
+    kb = build_knowledge_base(seeds_copy, cache=Cache(tmp_path))
+    report = kb.essays[0]
+    assert report.essay.analysed_from
+    key_of = essay_page_inputs(kb, SiteInfo("kb", "d"))
+    reanalysed = replace(report, essay=replace(report.essay, analysed_from="0" * 64))
+    assert key_of(reanalysed) != key_of(report)
+    assert key_of(replace(report, announced=("live-streaming",))) != key_of(report)
+    # without the hash (an essay made by hand) the whole report is the key, as before
+    bare = replace(report, essay=replace(report.essay, analysed_from=None))
+    assert key_of(replace(bare, essay=replace(bare.essay, title="Another title"))) != key_of(bare)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
 def test_pages_rendered_ahead_on_two_cores_equal_a_one_core_build(tmp_path: Path) -> None:

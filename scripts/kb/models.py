@@ -187,6 +187,9 @@ class Essay:
     repairs: tuple[str, ...] = ()  # what cleaning changed, in words for the reader
     # derived from the text, so left out of repr (the essay page's cache key) and of comparisons
     terms: EssayTerms | None = field(default=None, repr=False, compare=False)
+    # the hash of all the analysis read (kb.pipeline.analysis_inputs, the file, its metadata):
+    # equal hashes, equal essays, so the essay page's cache key needs no repr of the whole essay
+    analysed_from: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:

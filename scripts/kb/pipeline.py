@@ -152,7 +152,7 @@ def _analyser(curation: Curation, use_overrides: bool, cache: Cache | None) -> t
 
 def _ingest_and_analyse(state: tuple[Analysers, Cache | None], job: tuple[SeedFile, str, EssayMeta | None, str | None]) -> Essay:
     (analysers, cache), (file, essay_id, meta, key) = state, job
-    essay = analyse_essay(file, essay_id, clean(file.raw, file.name), meta, analysers)
+    essay = replace(analyse_essay(file, essay_id, clean(file.raw, file.name), meta, analysers), analysed_from=key)
     if cache is not None and key is not None:
         cache.put("essays", key, essay)
     return essay

@@ -260,8 +260,11 @@ def essay_page_inputs(kb: KnowledgeBase, site: SiteInfo) -> Callable[[Any], str]
     titles = {r.essay.id: r.essay.title for r in kb.essays}
 
     def key(report: EssayReport) -> str:
-        shown = replace(report, related=tuple(replace(r, weight=0.0) for r in report.related))
-        return digest(shared, repr(shown), *(titles[r.target] for r in report.related))
+        related = repr(tuple(replace(r, weight=0.0) for r in report.related))
+        # the analysis hash stands for the essay and what is made from it alone (topic counts, key points)
+        own = digest(report.essay.analysed_from, repr(report.announced)) if report.essay.analysed_from else \
+            repr(replace(report, related=()))
+        return digest(shared, own, related, *(titles[r.target] for r in report.related))
     return key
 
 
