@@ -5,6 +5,7 @@ Used by the integration tests; kept separate so the browser tests can reuse it.
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -19,7 +20,19 @@ copy_project = _sitetools().copy_project
 
 
 def build(project: Path, site: str = "site") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kb", "build", "-d", site], cwd=project, capture_output=True, text=True)
+    """``python -m kb build``, and then its clean-up: the old site goes after the build returns."""
+    result = subprocess.run([sys.executable, "-m", "kb", "build", "-d", site], cwd=project, capture_output=True, text=True)
+    wait_for_clean_up(project)
+    return result
+
+
+def wait_for_clean_up(project: Path) -> None:
+    """Wait as the next build would: the process deleting the old site holds the lock until it is done."""
+    lock = project / ".site.lock"
+    if lock.exists():
+        with open(lock, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from conftest import ROOT, SEEDS
 from kb import load
 from kb.errors import SeedError
 from kb.pipeline import build_knowledge_base
-from sitecheck import build, copy_project
+from sitecheck import build, copy_project, wait_for_clean_up
 
 HOSTILE = Path(__file__).parent / "hostile"
 CASES = yaml.safe_load((HOSTILE / "cases.yml").read_text(encoding="utf-8"))["cases"]
@@ -459,11 +459,55 @@ def test_a_read_only_site_is_replaced_and_later_builds_still_work(built_project:
     command = _without_privileges([sys.executable, "-m", "kb", "build"])
     first = subprocess.run(command, cwd=built_project, capture_output=True, text=True)
     second = subprocess.run(command, cwd=built_project, capture_output=True, text=True)
+    wait_for_clean_up(built_project)
     assert first.returncode == 0, first.stderr[-2000:]
     assert second.returncode == 0, second.stderr[-2000:]
     assert (site / "index.html").exists()
     debris = [p.name for p in built_project.iterdir() if (p.name.startswith(".site") or p.name.startswith("site.")) and p.name != ".site.lock"]
     assert debris == []
+
+
+def test_the_old_site_goes_after_the_build_returns_and_the_next_build_waits_for_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+    import select
+
+    from kb import sitedir
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    work = sitedir.new_work_dir(site)
+    (work / "index.html").write_text("new", encoding="utf-8")
+    go = tmp_path / "go"  # a file, not a pipe: the detached process keeps none of our open files
+    remove_tree = sitedir.remove_tree
+
+    def remove_when_told(path: Path) -> bool:  # runs in the detached process, which the fork gives this patch
+        deadline = time.monotonic() + 60
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return remove_tree(path)
+
+    monkeypatch.setattr(sitedir, "remove_tree", remove_when_told)
+    output_read, output_write = os.pipe()  # as the build's output is for whoever runs it
+    with sitedir.build_lock(site) as lock:
+        old = sitedir.swap_in(work, site)
+        assert old is not None and old.name.startswith(sitedir.WORK_PREFIX)
+        lock.remove_after_exit(old)
+    os.close(output_write)
+    try:
+        # the detached process kept no end of it: a reader of the build's output is not kept waiting
+        assert select.select([output_read], [], [], 5)[0] and os.read(output_read, 1) == b""
+        assert (site / "index.html").read_text(encoding="utf-8") == "new"
+        assert (old / "index.html").read_text(encoding="utf-8") == "old"  # the build is done, the old site not yet
+        with open(tmp_path / sitedir.LOCK_NAME, "a+b") as next_build:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(next_build, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            go.touch()
+            fcntl.flock(next_build, fcntl.LOCK_EX)  # a next build waits here for the deletion to end
+            assert not old.exists()
+    finally:
+        go.touch()  # never leave the detached process waiting
+    assert sorted(p.name for p in tmp_path.iterdir()) == [sitedir.LOCK_NAME, "go", "site"]
 
 
 def test_two_topics_with_one_title_get_a_warning(seeds_copy: Path) -> None:

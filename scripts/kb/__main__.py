@@ -37,9 +37,12 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
               file=sys.stderr)
     site_dir = site_dir.resolve()
     try:
-        with sitedir.build_lock(site_dir):
-            for name in sitedir.remove_debris(site_dir):
+        with sitedir.build_lock(site_dir) as lock:
+            removed, stuck = sitedir.remove_debris(site_dir)
+            for name in removed:
                 print(f"kb: removed {name}, left by an earlier build that did not finish", file=sys.stderr)
+            for name in stuck:
+                print(f"kb: warning: cannot delete {name}, left by an earlier build (fix: delete it by hand)", file=sys.stderr)
             work = sitedir.new_work_dir(site_dir)
             command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), "-d", str(work)]
             if strict:
@@ -54,12 +57,12 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
                 sitedir.remove_tree(work)
                 return 1
             sitedir.publish_modes(work)
-            warning = sitedir.swap_in(work, site_dir)
+            old = sitedir.swap_in(work, site_dir)
+            if old:
+                lock.remove_after_exit(old)
     except sitedir.SiteDirError as error:
         print(f"kb: {error}", file=sys.stderr)
         return 1
-    if warning:
-        print(f"kb: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -8,9 +8,11 @@ good site. This module owns the folders that dance involves:
   folder found while holding the lock is debris of a killed build;
 - modes a web server can read: folders 0755 and files 0644 under the usual
   umask (``mkdtemp`` makes 0700, which nginx's worker user cannot enter);
-- an old ``site/`` that a build cannot delete (read-only folders) is made
-  writable first, and if it still cannot go, it is moved aside with a warning
-  instead of blocking every later build.
+- the old ``site/`` is moved aside and deleted after the build returns, by a
+  detached process that holds the lock until it is done (``BuildLock``), so the
+  next build waits for it; read-only folders in it are made writable first, and
+  what still cannot go is left as a ``.site-*`` folder that later builds retry
+  and warn about instead of blocking.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import secrets
 import shutil
 import stat
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 WORK_PREFIX = ".site-"  # a build in progress, or the debris of a killed one
 LOCK_NAME = ".site.lock"
@@ -61,9 +64,55 @@ def publish_modes(root: Path, umask: int | None = None) -> None:
                 os.chmod(path, file_mode)
 
 
+class BuildLock:
+    """The lock of a site's folder, held by this build and, after it, by the removal of the old site."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.handed_over = False
+
+    def remove_after_exit(self, old: Path) -> None:
+        """Delete ``old`` in a detached process that holds this lock until it is done.
+
+        A site that has been on disk a while takes long to delete: 0.65 s for
+        1,000 essays' pages here, 1.3 s for 3,000. The build returns as soon as
+        the new site is in place; the next build waits for the lock, so it
+        never finds the old site half deleted.
+        """
+        if not hasattr(os, "fork"):
+            remove_tree(old)
+            return
+        child = os.fork()
+        if child == 0:  # a grandchild does the work, so that no one has to wait for it
+            try:
+                if os.fork() == 0:
+                    _quietly_remove(old, keep=self.handle.fileno())
+            finally:
+                os._exit(0)
+        os.waitpid(child, 0)
+        self.handed_over = True
+
+
+def _quietly_remove(old: Path, keep: int) -> None:
+    """In the detached process: no terminal and none of the caller's files but the lock ``keep``, then delete.
+
+    Whoever reads the build's output (a pipe) must not wait for this process.
+    """
+    try:
+        os.setsid()
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(quiet, fd)
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
+        remove_tree(old)  # what it cannot delete stays a .site-* folder: the next build tries again
+    finally:
+        os._exit(0)
+
+
 @contextmanager
-def build_lock(site_dir: Path) -> Iterator[None]:
-    """Hold the lock of ``site_dir``'s folder for one build (waits for another build to end)."""
+def build_lock(site_dir: Path) -> Iterator[BuildLock]:
+    """Hold the lock of ``site_dir``'s folder for one build (waits for another build and its clean-up to end)."""
     lock_path = site_dir.parent / LOCK_NAME
     try:
         handle = open(lock_path, "a+b")
@@ -71,15 +120,22 @@ def build_lock(site_dir: Path) -> Iterator[None]:
         raise SiteDirError(f"cannot create {lock_path}: {error.strerror} (fix: make {site_dir.parent} writable)") from error
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        lock = BuildLock(handle)
         try:
-            yield
+            yield lock
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            # a flock belongs to the open file, which the detached process shares: unlocking
+            # here would unlock it there too, while closing our copy leaves it held
+            if not lock.handed_over:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def remove_debris(site_dir: Path) -> list[str]:
-    """Remove what killed builds left beside ``site_dir`` (call with the lock held); return the names."""
-    removed = []
+def remove_debris(site_dir: Path) -> tuple[list[str], list[str]]:
+    """Remove what killed builds left beside ``site_dir`` (call with the lock held).
+
+    Returns the names removed, and those that could not be.
+    """
+    removed, stuck = [], []
     mine = os.geteuid()
     for path in sorted(site_dir.parent.iterdir()):
         is_work = path.name.startswith(WORK_PREFIX) and path.name != LOCK_NAME
@@ -88,9 +144,8 @@ def remove_debris(site_dir: Path) -> list[str]:
             continue
         if path.stat().st_uid != mine:
             continue  # not ours to remove
-        if remove_tree(path):
-            removed.append(path.name)
-    return removed
+        (removed if remove_tree(path) else stuck).append(path.name)
+    return removed, stuck
 
 
 def new_work_dir(site_dir: Path) -> Path:
@@ -101,22 +156,24 @@ def new_work_dir(site_dir: Path) -> Path:
                            f"(fix: make that folder writable)") from error
 
 
-def swap_in(work: Path, site_dir: Path) -> str | None:
-    """Make ``work`` the site; return a warning if the old site could not be removed."""
-    old = site_dir.with_name(site_dir.name + ".old")
-    if old.exists():
-        remove_tree(old) or _move_aside(old)
+def swap_in(work: Path, site_dir: Path) -> Path | None:
+    """Make ``work`` the site; return where the old site now is, for the caller to delete.
+
+    The old site is moved to a fresh ``.site-*`` name, which a later build
+    removes as debris if its deletion never ends.
+    """
+    old = None
     if site_dir.exists() or site_dir.is_symlink():
+        # a name beside it: moving a folder into another folder needs write access to it,
+        # which a read-only site/ does not give
+        old = site_dir.with_name(f"{WORK_PREFIX}old-{secrets.token_hex(6)}")
         try:
             site_dir.rename(old)
         except OSError as error:
             raise SiteDirError(f"cannot move the old {site_dir.name}/ aside: {error.strerror} "
                                f"(fix: check the permissions of {site_dir} and {site_dir.parent})") from error
     work.rename(site_dir)
-    if old.exists() and not remove_tree(old):
-        aside = _move_aside(old)
-        return f"the previous site could not be deleted and was left in {aside.name} (fix: delete it by hand)"
-    return None
+    return old
 
 
 def remove_tree(path: Path) -> bool:
@@ -139,10 +196,3 @@ def remove_tree(path: Path) -> bool:
     except OSError:
         return False
     return True
-
-
-def _move_aside(path: Path) -> Path:
-    aside = Path(tempfile.mkdtemp(prefix=WORK_PREFIX + "old-", dir=path.parent))
-    target = aside / path.name
-    path.rename(target)
-    return aside
