@@ -79,3 +79,18 @@ def test_words_and_phrases_counted_at_analysis_give_what_counting_the_text_gives
     assert sum(len(r) for r in related.values()) > 300
     phrases = candidate_phrases(counted, topics)
     assert phrases == candidate_phrases(bare, topics) and len(phrases) == 50
+
+
+def test_the_strongest_are_the_largest_weights_with_names_breaking_ties() -> None:
+    import heapq
+    import random
+
+    from kb.relate import _strongest
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        n, k = rng.randint(0, 40), rng.randint(1, 8)
+        # few distinct weights, so that ties at the k-th place are common
+        weights = {f"e{rng.randint(0, 999)}": rng.choice([0.1, 0.2, 0.25, 0.5, rng.random()]) for _ in range(n)}
+        expected = heapq.nsmallest(k, weights.items(), key=lambda item: (-item[1], item[0]))
+        assert _strongest(weights, k) == expected, (weights, k)
