@@ -363,6 +363,21 @@ def test_kb_json_from_stored_parts_equals_a_fresh_dump(seeds_copy: Path, tmp_pat
     assert to_json(kb, Cache(tmp_path).store("json")) == fresh
     assert to_json(kb, Cache(tmp_path).store("json")) == fresh  # the second time from the store
     assert len(list((tmp_path / "json").glob("*/*"))) == len(kb.essays)
+    # essays from the analysis cache carry their analysis hash, which keys their parts
+    cached = build_knowledge_base(seeds_copy, cache=Cache(tmp_path / "analysis"))
+    assert all(r.essay.analysed_from for r in cached.essays) and to_json(cached) == fresh
+    assert to_json(cached, Cache(tmp_path / "analysed").store("json")) == fresh
+    assert to_json(cached, Cache(tmp_path / "analysed").store("json")) == fresh
+    # what comes from the other essays is in the key too
+    from dataclasses import replace
+
+    from kb.models import Relation
+
+    first = cached.essays[0]
+    renamed = replace(first, related=tuple(replace(r, reason=r.reason + " (new)") for r in first.related) or
+                      (Relation("x", "new reason"),))
+    changed = replace(cached, essays=(renamed, *cached.essays[1:]))
+    assert to_json(changed, Cache(tmp_path / "analysed").store("json")) == to_json(changed)
 
 
 def test_a_cache_folder_that_cannot_be_written_means_no_caching_not_a_failure(tmp_path: Path) -> None:

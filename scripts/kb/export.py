@@ -7,10 +7,11 @@ relative to the site root.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable
 
 from .escape import json_text
-from .models import KnowledgeBase
+from .models import EssayReport, KnowledgeBase
 
 # The layout's version: raised only when a field is removed, renamed or changes
 # meaning (docs/export.md says so to readers). Keep docs/kb.schema.json in step.
@@ -32,31 +33,7 @@ def to_dict(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "format": FORMAT_VERSION,
-        "essays": [
-            {
-                "id": r.essay.id,
-                "title": r.essay.title,
-                "url": page_url(f"essays/{r.essay.id}.md"),
-                "source": r.essay.source,
-                "date": r.essay.date,
-                "summary": r.essay.summary,
-                "summary_is_curated": r.essay.summary_is_curated,
-                "topics": [t for t, _ in r.topics],
-                "related": [{"id": rel.target, "reason": rel.reason} for rel in r.related],
-                "paragraphs": [
-                    {
-                        "id": p.id,
-                        "anchor": p.anchor,
-                        "sentences": [
-                            {"id": s.id, "text": s.text, "label": s.label, "cues": list(s.cues), "topics": list(s.topics)}
-                            for s in p.sentences
-                        ],
-                    }
-                    for p in r.essay.paragraphs
-                ],
-            }
-            for r in kb.essays
-        ],
+        "essays": [essay_dict(r) for r in kb.essays],
         "topics": [
             {
                 "id": r.topic.id,
@@ -83,6 +60,32 @@ def to_dict(kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
+def essay_dict(r: EssayReport) -> dict[str, Any]:
+    """One essay's part of kb.json."""
+    return {
+        "id": r.essay.id,
+        "title": r.essay.title,
+        "url": page_url(f"essays/{r.essay.id}.md"),
+        "source": r.essay.source,
+        "date": r.essay.date,
+        "summary": r.essay.summary,
+        "summary_is_curated": r.essay.summary_is_curated,
+        "topics": [t for t, _ in r.topics],
+        "related": [{"id": rel.target, "reason": rel.reason} for rel in r.related],
+        "paragraphs": [
+            {
+                "id": p.id,
+                "anchor": p.anchor,
+                "sentences": [
+                    {"id": s.id, "text": s.text, "label": s.label, "cues": list(s.cues), "topics": list(s.topics)}
+                    for s in p.sentences
+                ],
+            }
+            for p in r.essay.paragraphs
+        ],
+    }
+
+
 def to_json(kb: KnowledgeBase, store: Callable[[str, Callable[[], str]], str] | None = None) -> str:
     """kb.json's text. With a ``store`` (see ``kb.cache.Cache.store``), each essay's part is reused when unchanged.
 
@@ -90,14 +93,27 @@ def to_json(kb: KnowledgeBase, store: Callable[[str, Callable[[], str]], str] | 
     took a second per build. An essay's part is the same text at any position,
     indented two levels deeper, so it is made once and spliced in.
     """
-    data = to_dict(kb)
     if store is None:
-        return json_text(data)
-    from .cache import code_version, digest  # hashing only
+        return json_text(to_dict(kb))
+    from .cache import code_version  # hashing only
 
     version = code_version()
-    parts = [store(digest(version, repr(essay)), lambda essay=essay: json_text(essay).removesuffix("\n"))
-             for essay in data["essays"]]
-    essays = "[\n" + ",\n".join("  " + part.replace("\n", "\n  ") for part in parts) + "\n ]" if parts else "[]"
+    parts = [store(_part_key(version, r), lambda r=r: _indented(json_text(essay_dict(r)).removesuffix("\n")))
+             for r in kb.essays]
+    essays = "[\n" + ",\n".join(parts) + "\n ]" if parts else "[]"
     # a key's quotes are never escaped, a string's always are: this is the top-level key
-    return json_text({**data, "essays": []}).replace('"essays": []', '"essays": ' + essays, 1)
+    return json_text({**to_dict(replace(kb, essays=())), "essays": []}).replace('"essays": []', '"essays": ' + essays, 1)
+
+
+def _part_key(version: str, r: EssayReport) -> str:
+    """An essay part's key: the analysis hash stands for the essay and its topics; the related essays come from others."""
+    from .cache import digest
+
+    if r.essay.analysed_from:
+        return digest(version, r.essay.analysed_from, repr([(rel.target, rel.reason) for rel in r.related]))
+    return digest(version, repr(essay_dict(r)))
+
+
+def _indented(part: str) -> str:
+    """Two levels deeper, as it sits in the essays' list: stored so, and spliced in as it is."""
+    return "  " + part.replace("\n", "\n  ")
