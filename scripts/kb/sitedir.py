@@ -79,10 +79,11 @@ class BuildLock:
         the new site is in place; the next build waits for the lock, so it
         never finds the old site half deleted.
         """
-        if not hasattr(os, "fork"):
+        try:
+            child = os.fork()
+        except (AttributeError, OSError):  # no fork here, or no process to spare: delete it now
             remove_tree(old)
             return
-        child = os.fork()
         if child == 0:  # a grandchild does the work, so that no one has to wait for it
             try:
                 if os.fork() == 0:
