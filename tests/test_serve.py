@@ -115,3 +115,18 @@ def test_an_editors_change_to_a_page_in_docs_still_rebuilds(served) -> None:  # 
     marker = f"Editors changed the about page at {time.time_ns()}."
     about.write_text(about.read_text(encoding="utf-8") + "\n" + marker + "\n", encoding="utf-8")
     wait_until(lambda: marker in fetch(url + "about/"))
+
+
+def test_a_dev_server_stopped_by_sigterm_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """Process managers and tests stop a dev server with SIGTERM, not Ctrl-C: it must clean up all the same.
+
+    Before, each such stop left MkDocs' served copy of the site (and any
+    Pagefind work folder) in /tmp: 196 of them had piled up here.
+    """
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    with serving(tmp_path, TMPDIR=str(temporary)) as (_, url, log):
+        wait_until(lambda: fetch(url + "pagefind/bundles.json") != "")
+        assert any(temporary.iterdir())  # the served copy of the site lives there
+    assert sorted(p.name for p in temporary.iterdir()) == [], log.read_text(encoding="utf-8")[-2000:]
+    assert "Shutting down" in log.read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -52,6 +53,14 @@ _second_core: SecondCore | None = None  # this build's child writing every other
 def on_startup(command: str, dirty: bool) -> None:
     global _serving
     _serving = command == "serve"
+    if _serving and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        # MkDocs cleans up after Ctrl-C only: its served copy of the site and our
+        # Pagefind work folder stayed in /tmp whenever a process manager stopped it
+        signal.signal(signal.SIGTERM, _stop_serving)
+
+
+def _stop_serving(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # what MkDocs' dev server stops on, cleaning up (and calling on_shutdown)
 
 
 def on_shutdown() -> None:
