@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from conftest import _sitetools
+from kb.sitedir import LOCK_NAME
 
 # one definition of "the project's sources, nothing generated", shared with the scripts
 copy_project = _sitetools().copy_project
@@ -28,7 +29,7 @@ def build(project: Path, site: str = "site") -> subprocess.CompletedProcess[str]
 
 def wait_for_clean_up(project: Path) -> None:
     """Wait as the next build would: the process deleting the old site holds the lock until it is done."""
-    lock = project / ".site.lock"
+    lock = project / LOCK_NAME
     if lock.exists():
         with open(lock, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

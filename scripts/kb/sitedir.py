@@ -105,7 +105,7 @@ def _quietly_remove(old: Path, keep: int) -> None:
         for fd in (0, 1, 2):
             os.dup2(quiet, fd)
         os.closerange(3, keep)
-        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))  # only reached where fork is, so on POSIX
         remove_tree(old)  # what it cannot delete stays a .site-* folder: the next build tries again
     finally:
         os._exit(0)
