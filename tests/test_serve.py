@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -130,3 +131,31 @@ def test_a_dev_server_stopped_by_sigterm_leaves_nothing_in_the_temporary_folder(
         assert any(temporary.iterdir())  # the served copy of the site lives there
     assert sorted(p.name for p in temporary.iterdir()) == [], log.read_text(encoding="utf-8")[-2000:]
     assert "Shutting down" in log.read_text(encoding="utf-8")
+
+
+def test_processes_forked_by_a_dev_server_end_quietly_on_sigterm(tmp_path: Path) -> None:
+    """The dev server turns SIGTERM into Ctrl-C; the processes it forks must not.
+
+    A pool stops its workers with SIGTERM. Workers forked by the dev server
+    inherited its handler, so one that was stopped while taking a task printed
+    a KeyboardInterrupt traceback into the editor's terminal (seen on a first
+    `make serve`) and ended with status 1 instead of by the signal.
+    """
+    script = tmp_path / "fork.py"
+    script.write_text(
+        "import multiprocessing, time\n"
+        "from kb import mkdocs_hook\n"
+        "if __name__ == '__main__':\n"
+        "    mkdocs_hook.on_startup(command='serve', dirty=False)\n"
+        "    child = multiprocessing.get_context('fork').Process(target=time.sleep, args=(60,))\n"
+        "    child.start()\n"
+        "    time.sleep(0.5)\n"
+        "    child.terminate()  # SIGTERM, as a pool stops its workers\n"
+        "    child.join()\n"
+        "    print(child.exitcode)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "scripts")}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, str(-signal.SIGTERM)), done.stderr
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr

@@ -45,22 +45,28 @@ _build: tuple[Cache, PageCache] | None = None
 # page is shown as soon as it is written, and they follow on a thread (a second
 # or two at 1,000 essays) before the next rebuild starts. A published build waits.
 _serving = False
+_server_pid: int | None = None  # the dev server's process: only it turns SIGTERM into Ctrl-C
 _last_steps: finish.OnAThread | None = None
 _generated: set[str] = set()  # the paths under docs/ the last build wrote: not an editor's change
 _second_core: SecondCore | None = None  # this build's child writing every other page, if any
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _serving
+    global _serving, _server_pid
     _serving = command == "serve"
     if _serving and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         # MkDocs cleans up after Ctrl-C only: its served copy of the site and our
         # Pagefind work folder stayed in /tmp whenever a process manager stopped it
+        _server_pid = os.getpid()
         signal.signal(signal.SIGTERM, _stop_serving)
 
 
 def _stop_serving(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # what MkDocs' dev server stops on, cleaning up (and calling on_shutdown)
+    if os.getpid() == _server_pid:
+        raise KeyboardInterrupt  # what MkDocs' dev server stops on, cleaning up (and calling on_shutdown)
+    # a process the server forked (a pool's worker, which its pool stops with SIGTERM) ends as by default
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def on_shutdown() -> None:
