@@ -254,6 +254,8 @@ class PageCache:
         index.kb_original_add_entry = original
 
         def add_entry_from_context(page: Page) -> None:
+            if page.file.src_uri in self.elsewhere:
+                return  # written by another process (kb.pageloop), only in Pagefind builds: no entries here
             if page.file.src_uri in self.finished:
                 index.entries.extend(self._finished(page).search_entries)
                 return
