@@ -143,9 +143,11 @@ def test_an_incremental_build_equals_a_clean_build(warm_project: Path, tmp_path:
     edit(project, random.Random(SEED))
     result = build(project, "site-incremental")
     assert result.returncode == 0, result.stderr
-    # a renamed topic is in the navigation, which every page shows: no finished page can be reused then
-    finished = r"\d+" if edit is edit_a_topic else r"[1-9]\d*"
-    assert re.search(rf"Cache: [1-9]\d* pages' Markdown and {finished} finished pages reused", result.stderr), result.stderr
+    # a renamed topic is in the navigation, which every page shows: no finished page can be reused then,
+    # and every page must be read again; otherwise most pages are not even read
+    unread, finished = (r"0", r"\d+") if edit is edit_a_topic else (r"[1-9]\d*", r"[1-9]\d*")
+    assert re.search(rf"Cache: {unread} pages not read again; \d+ pages' Markdown and {finished} finished pages reused",
+                     result.stderr), result.stderr
     if edit is change_an_essay:  # the other bundles of the search index come from the cache
         assert re.search(r"Pagefind: [12] of [3-9] bundles indexed, [1-9] reused", result.stderr), result.stderr
     shutil.rmtree(project / ".cache")
@@ -270,6 +272,56 @@ def test_a_page_whose_link_warned_warns_again_next_build(warm_project: Path, tmp
         assert "missing.md" in result.stderr
 
 
+def test_a_page_left_unread_still_has_its_links_to_anchors_checked(warm_project: Path, tmp_path: Path) -> None:
+    """export.md is not read again while its source stays the same; its link into about.md must still be checked."""
+    project = tmp_path / "project"
+    shutil.copytree(warm_project, project, symlinks=True)
+    export, about = project / "docs" / "export.md", project / "docs" / "about.md"
+    export.write_text(export.read_text(encoding="utf-8") + "\nHow the essays are read: [the essays](about.md#the-essays).\n",
+                      encoding="utf-8")
+    for site in ("site-1", "site-2"):  # the second build leaves export.md unread
+        result = build(project, site)
+        assert result.returncode == 0, result.stderr
+    assert re.search(r"Cache: [1-9]\d* pages not read again", result.stderr), result.stderr
+    about.write_text(about.read_text(encoding="utf-8").replace("## The essays\n", "## Where the essays come from\n"),
+                     encoding="utf-8")
+    result = build(project, "site-3")
+    assert result.returncode != 0
+    assert "export.md' contains a link 'about.md#the-essays'" in result.stderr, result.stderr
+
+
+@pytest.mark.slow
+def test_pages_whose_finished_html_is_gone_from_the_cache_are_read_again(warm_project: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(warm_project, project, symlinks=True)
+    for folder in (project / ".cache" / "kb").glob("page-*"):
+        shutil.rmtree(folder)
+    result = build(project, "site-incremental")
+    assert result.returncode == 0, result.stderr
+    assert "Cache: 0 pages not read again" in result.stderr, result.stderr
+    shutil.rmtree(project / ".cache")
+    result = build(project, "site-clean")
+    assert result.returncode == 0, result.stderr
+    assert_same_tree(project / "site-incremental", project / "site-clean")
+
+
+def test_a_page_left_unread_still_offers_its_anchors_to_other_pages(warm_project: Path, tmp_path: Path) -> None:
+    """about.md is not read again; a new link to an anchor it does not have must still warn."""
+    project = tmp_path / "project"
+    shutil.copytree(warm_project, project, symlinks=True)
+    result = build(project, "site-1")
+    assert result.returncode == 0, result.stderr
+    export = project / "docs" / "export.md"
+    text = export.read_text(encoding="utf-8")
+    export.write_text(text + "\nSee [the essays](about.md#the-essays).\n", encoding="utf-8")
+    result = build(project, "site-2")  # about.md unread: its anchors come from what the last build kept
+    assert result.returncode == 0, result.stderr
+    export.write_text(text + "\nSee [nothing](about.md#no-such-heading).\n", encoding="utf-8")
+    result = build(project, "site-3")
+    assert result.returncode != 0
+    assert "does not contain an anchor '#no-such-heading'" in result.stderr, result.stderr
+
+
 def test_essay_pages_from_the_store_equal_fresh_ones(seeds_copy: Path, tmp_path: Path) -> None:
     from kb.render import SiteInfo, render_site
 
@@ -349,7 +401,7 @@ def test_pages_rendered_ahead_on_two_cores_equal_a_one_core_build(tmp_path: Path
     two = subprocess.run([sys.executable, "-m", "kb", "build", "-d", "site-two"], cwd=project, capture_output=True,
                          text=True, env={**os.environ, "KB_WORKERS": "2"})
     assert two.returncode == 0, two.stderr
-    assert re.search(r"Cache: [1-9]\d\d+ pages' Markdown", two.stderr), two.stderr  # taken from the workers
+    assert re.search(r"Cache: 0 pages not read again; [1-9]\d\d+ pages' Markdown", two.stderr), two.stderr  # from the workers
     assert re.search(r"Pages: [1-9]\d+ of \d+ written by a second process", two.stderr), two.stderr  # kb/pageloop.py
     assert "second process" not in one.stderr
     assert_same_tree(project / "site-two", project / "site-one")

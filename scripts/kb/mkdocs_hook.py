@@ -149,6 +149,12 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> None:
         _build[1].prerender_if_cold(config, files)
 
 
+@event_priority(100)  # first: before any plugin reads the page's source
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> None:
+    if _build:
+        _build[1].before_read(page, files)
+
+
 @event_priority(-100)  # last: the Markdown every other plugin left
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> None:
     if _build:
@@ -207,7 +213,8 @@ def on_post_build(config: MkDocsConfig) -> None:
             cache.prune("essays")
             cache.prune("essay-pages")
             cache.prune("json")
-        log.info(f"Cache: {pages.hits['render']} pages' Markdown and {pages.hits['page']} finished pages reused")
+        log.info(f"Cache: {pages.hits['unread']} pages not read again; {pages.hits['render']} pages' Markdown "
+                 f"and {pages.hits['page']} finished pages reused")
     if handed_over:
         return
     if _serving:

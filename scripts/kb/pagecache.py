@@ -19,6 +19,18 @@ most of a build. Two cached steps, each keyed by the hash of all it reads:
    that prints the stored HTML, and adds the stored search entries to the
    search index in the page's place, so the index keeps its order.
 
+3. **The page not read at all**: keyed by the page's source bytes, address and
+   the site's settings and static files. It holds what the rest of the build
+   needs of a page MkDocs does not read or render again (front matter,
+   title, anchors, links to other pages' anchors) and the key of the
+   finished page it became under a given navigation. MkDocs spends about
+   0.4 ms a page reading, parsing and restoring even a fully cached page; a
+   page not read costs a file read and one small entry. Only a page whose HTML
+   no plugin changed after rendering is kept so (the tags listing is filled in
+   from other pages). If the navigation or the front matter as the plugins
+   leave it differs from what the entry says, or its finished page is gone,
+   the page is read and rendered after all, before any page is written.
+
 A page whose rendering logged a warning (a broken link, say) is not stored:
 it must warn again next time, not come silently from the cache. Entries are
 written as pages are done, so memory does not grow with the collection; the
@@ -39,6 +51,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
 from markupsafe import Markup
+from mkdocs.commands.build import _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
@@ -102,6 +115,20 @@ class FinishedPage:
     search_entries: list[dict]
 
 
+@dataclass(frozen=True)
+class KnownPage:
+    """A page as a build finished it, for the next build that finds its source unchanged (step 3)."""
+
+    nav: str  # the navigation's hash it was finished under
+    meta: dict[str, Any]  # its front matter as the plugins left it
+    finished: str  # the key of its FinishedPage
+    render: str  # the key of its RenderedMarkdown, kept while the page is known: needed if it must be read after all
+    title: str | None
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # as in RenderedMarkdown
+    lookups: dict[str, tuple | None]
+
+
 def settings_hash(config: MkDocsConfig) -> str:
     """Everything besides a page's own source that its HTML can depend on, site-wide."""
     config_file = Path(config.config_file_path)
@@ -146,6 +173,7 @@ class PageCache:
         # one folder per settings: `mkdocs serve` (another address) and `make build` keep their own
         self.render_kind = f"render-{self.settings[:16]}"
         self.page_kind = f"page-{self.settings[:16]}"
+        self.known_kind = f"known-{self.settings[:16]}"
         self.files = ""
         self.nav: Navigation | None = None
         self.render_keys: dict[str, str] = {}
@@ -161,7 +189,14 @@ class PageCache:
         self.elsewhere: set[str] = set()  # pages another process writes (kb.pageloop): nothing to do here
         self.warnings = WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        self.hits = {"render": 0, "page": 0}
+        self.hits = {"render": 0, "page": 0, "unread": 0}
+        self.source_keys: dict[str, str] = {}  # src_uri -> key of its KnownPage
+        self.known: dict[str, KnownPage] = {}  # pages not read this build, as their KnownPage says
+        self.read_anyway: set[str] = set()  # pages that were to be skipped, read after all
+        self.lookups: dict[str, dict[str, tuple | None]] = {}
+        self.rendered: dict[str, str] = {}  # src_uri -> its HTML as rendered, to see whether a plugin changed it
+        self.knowable: dict[str, dict[str, Any]] = {}  # pages no plugin changed: their front matter at on_env
+        self.site_nav = ""
 
     def on_files(self, files: Files) -> None:
         self.files = static_files_hash(files)
@@ -181,8 +216,27 @@ class PageCache:
         return digest(self.settings, self.files, page.file.src_uri, page.file.dest_uri, page.url,
                       str(page.file.inclusion), source)
 
+    def before_read(self, page: Page, files: Files) -> None:
+        """Called by ``on_pre_page``: a page known from an earlier build with this exact source is not read."""
+        file = page.file
+        key = digest(self.settings, self.files, file.src_uri, file.dest_uri, page.url, str(file.inclusion), file.content_bytes)
+        self.source_keys[file.src_uri] = key
+        self.cache.mark_used(self.known_kind, {key})  # whichever process stores it, this build uses it
+        if file.src_uri in self.read_anyway:
+            return
+        known = self.cache.get(self.known_kind, key)
+        if not isinstance(known, KnownPage) or not all(
+            self._look_up(files, path) == found for path, found in known.lookups.items()
+        ):
+            return
+        self.known[file.src_uri] = known
+        page.read_source = lambda config: _restore_source(page, known)  # type: ignore[method-assign]
+        page.render = lambda config, files: _restore_known(page, known, files)  # type: ignore[method-assign]
+
     def before_render(self, page: Page, markdown: str, files: Files) -> None:
         """Called last among ``on_page_markdown``: reuse the HTML if this exact input was rendered before."""
+        if page.file.src_uri in self.known:
+            return
         key = self.render_key(page, page_input(page, markdown))
         self.render_keys[page.file.src_uri] = key
         stored = self.cache.get(self.render_kind, key)
@@ -191,6 +245,7 @@ class PageCache:
             self._look_up(files, path) == found for path, found in stored.lookups.items()
         ):
             self.hits["render"] += 1
+            self.lookups[page.file.src_uri] = stored.lookups
             page.render = lambda config, files: _restore(page, stored, files)  # type: ignore[method-assign]
         else:
             render, recorder = page.render, _RecordingFiles(files)
@@ -208,9 +263,14 @@ class PageCache:
         """Called first among ``on_page_content``: remember what ``render`` produced."""
         src = page.file.src_uri
         page.__dict__.pop("render", None)
+        if src in self.known:
+            page.__dict__.pop("read_source", None)
+            return
+        self.rendered[src] = page.content
         recorder = self.recorders.pop(src, None)
         if recorder is None:  # restored from the cache, nothing new to store
             return
+        self.lookups[src] = recorder.lookups
         value = RenderedMarkdown.of(page, recorder.lookups)
         if self.warnings.count > self.count_before.pop(src):
             self.warned.add(src)
@@ -222,16 +282,27 @@ class PageCache:
         if self.nav is None:
             return env
         site_nav = nav_hash(self.nav)  # now, when every page's title is known
+        self._read_unfit_known_pages(site_nav, config, files)
         for file in files.documentation_pages():
             page = file.page
+            if page is not None and file.src_uri in self.known:
+                self.page_keys[file.src_uri] = self.finished[file.src_uri] = self.known[file.src_uri].finished
+                self.cache.mark_used(self.render_kind, {self.known[file.src_uri].render})
+                self.hits["unread"] += 1
+                page.meta["template"] = CACHED_TEMPLATE
+                continue
             if page is None or file.src_uri not in self.render_keys:
                 continue
             key = digest(self.render_keys[file.src_uri], site_nav, page.content or "", repr(page.meta))
             self.page_keys[file.src_uri] = key
+            if page.content is self.rendered.pop(file.src_uri, None) and "template" not in page.meta:
+                self.knowable[file.src_uri] = copy.deepcopy(page.meta)  # no plugin changed its HTML since rendering
             # only looked for now; read one at a time as pages are written, so memory stays flat
             if "template" not in page.meta and self.cache.has(self.page_kind, key):
                 self.finished[file.src_uri] = key
                 page.meta["template"] = CACHED_TEMPLATE
+        self.site_nav = site_nav
+        self.rendered.clear()
         env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: "{{ kb_cached_html(page) }}"}), env.loader])
         # the theme's templates compiled once, not every build (Jinja checks each one's source checksum)
         jinja = self.cache.folder / "jinja"
@@ -243,6 +314,19 @@ class PageCache:
         env.globals["kb_cached_html"] = lambda page: Markup(self._finished(page).html)
         self._wrap_search(config)
         return env
+
+    def _read_unfit_known_pages(self, site_nav: str, config: MkDocsConfig, files: Files) -> None:
+        """Read and render, as MkDocs would have, each unread page whose finished page cannot be used."""
+        for src, known in list(self.known.items()):
+            page = files.get_file_from_path(src).page
+            if known.nav == site_nav and repr(page.meta) == repr(known.meta) and self.cache.has(self.page_kind, known.finished):
+                continue
+            del self.known[src]
+            self.read_anyway.add(src)
+            page.markdown = page.content = None
+            page.meta, page.toc, page._title_from_render = {}, [], None
+            page.present_anchor_ids = page.links_to_anchors = None
+            _populate_page(page, config, files)
 
     def _wrap_search(self, config: MkDocsConfig) -> None:
         search = config.plugins.get("material/search") or config.plugins.get("search")
@@ -292,10 +376,24 @@ class PageCache:
             del page.meta["template"]
             self.current = None
             self.hits["page"] += 1
-            return
-        if src in self.page_keys and src not in self.warned:
+        elif src in self.page_keys and src not in self.warned:
             entries = self.search_entries.pop(src, [])
             self.cache.put(self.page_kind, self.page_keys[src], FinishedPage(html, entries))
+        else:
+            return
+        if src in self.knowable and src not in self.warned:
+            self._remember(page)
+
+    def _remember(self, page: Page) -> None:
+        """Keep what the next build needs to leave this page unread while its source stays the same."""
+        src = page.file.src_uri
+        links = page.links_to_anchors
+        self.cache.put(self.known_kind, self.source_keys[src], KnownPage(
+            nav=self.site_nav, meta=self.knowable.pop(src), finished=self.page_keys[src], render=self.render_keys[src],
+            title=page._title_from_render, anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
+            links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
+            lookups=self.lookups.pop(src, {}),
+        ))
 
     def used_page_keys(self) -> set[str]:
         return self.cache.used_keys(self.page_kind)
@@ -312,18 +410,19 @@ class PageCache:
             return
         self.cache.prune(self.render_kind)
         self.cache.prune(self.page_kind)
+        self.cache.prune(self.known_kind)
         self._drop_old_settings()
 
     def _drop_old_settings(self) -> None:
         """Keep the folders of the few settings used last (`make build`, `mkdocs serve`); older code's go."""
-        for kind in (self.render_kind, self.page_kind):
+        for kind in (self.render_kind, self.page_kind, self.known_kind):
             marker = self.cache.folder / kind / ".last-used"
             try:
                 marker.parent.mkdir(parents=True, exist_ok=True)
                 marker.touch()
             except OSError:
                 return
-        for prefix in ("render-", "page-"):
+        for prefix in ("render-", "page-", "known-"):
             folders = [f for f in self.cache.folder.glob(prefix + "*") if f.is_dir()]
             folders.sort(key=lambda f: (f / ".last-used").stat().st_mtime if (f / ".last-used").exists() else 0,
                          reverse=True)
@@ -343,3 +442,20 @@ def _restore(page: Page, stored: RenderedMarkdown, files: Files) -> None:
         page.links_to_anchors = None
     else:
         page.links_to_anchors = {files.get_file_from_path(src): dict(a) for src, a in stored.links_to_anchors.items()}
+
+
+def _restore_source(page: Page, known: KnownPage) -> None:
+    """What ``read_source`` sets, for a page not read: its front matter, and no Markdown to render."""
+    page.markdown = ""
+    page.meta = copy.deepcopy(known.meta)
+
+
+def _restore_known(page: Page, known: KnownPage, files: Files) -> None:
+    """What ``render`` sets that other pages and MkDocs' anchor checks read; the HTML itself comes finished."""
+    page.content = ""
+    page._title_from_render = known.title
+    page.present_anchor_ids = None if known.anchors is None else set(known.anchors)
+    if known.links_to_anchors is None:
+        page.links_to_anchors = None
+    else:
+        page.links_to_anchors = {files.get_file_from_path(src): dict(a) for src, a in known.links_to_anchors.items()}
