@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -340,14 +341,44 @@ def test_essay_pages_from_the_store_equal_fresh_ones(seeds_copy: Path, tmp_path:
     assert not Counting.made  # the second time every essay page came from the store
 
 
+def test_lists_of_essays_come_from_the_store_unless_an_essay_on_them_changed(seeds_copy: Path, tmp_path: Path) -> None:
+    from kb.render import ESSAYS_PER_PAGE, SiteInfo, render_site
+
+    kb = build_knowledge_base(seeds_copy)
+    model = kb.essays[0]
+    def collection(changed: int | None) -> tuple:  # the real essays first: topics and the matrix quote them
+        return kb.essays + tuple(replace(model, related=(), essay=replace(
+            model.essay, id=f"essay-{i:03}", title=f"Essay {i}" + (" (edited)" if i == changed else ""),
+            analysed_from=f"hash-{i}" + ("-edited" if i == changed else ""))) for i in range(2 * ESSAYS_PER_PAGE + 10))
+    site = SiteInfo("kb", "d")
+
+    class Counting(Store):
+        made: list[str] = []
+
+        def put(self, key: str, value: object) -> None:
+            self.made.append(str(value))
+            super().put(key, value)
+
+    store = Counting(Cache(tmp_path), "essay-pages")
+    render_site(replace(kb, essays=collection(None)), site, store)
+    Counting.made.clear()
+    edited = replace(kb, essays=collection(ESSAYS_PER_PAGE + 5))
+    assert render_site(edited, site, store) == render_site(edited, site)
+    assert len(Counting.made) == 2, [text[:80] for text in Counting.made]  # its essay page, and its list of essays
+    assert any("Essay 105 (edited)" in text and "Essay 197" in text for text in Counting.made)
+
+
 def test_a_build_keeps_every_part_it_used_in_the_cache(warm_project: Path) -> None:
     """kb.json's parts and the analyses are made beside other work; the prune after the build must still count them used."""
     result = build(warm_project, "site-again")
     assert result.returncode == 0, result.stderr
+    from kb.render import ESSAYS_PER_PAGE
+
     essays_built = len(essays(warm_project))
-    for kind in ("json", "essays", "essay-pages"):
+    lists = -(-essays_built // ESSAYS_PER_PAGE)  # the lists of essays are kept with the essay pages
+    for kind, count in (("json", essays_built), ("essays", essays_built), ("essay-pages", essays_built + lists)):
         kept = list((warm_project / ".cache" / "kb" / kind).glob("*/*"))
-        assert len(kept) == essays_built, (kind, len(kept), essays_built)
+        assert len(kept) == count, (kind, len(kept), count)
 
 
 def test_an_essay_page_is_not_made_again_when_only_hidden_scores_changed(seeds_copy: Path, tmp_path: Path) -> None:
