@@ -436,6 +436,11 @@ def test_pages_rendered_ahead_on_two_cores_equal_a_one_core_build(tmp_path: Path
     assert re.search(r"Pages: [1-9]\d+ of \d+ written by a second process", two.stderr), two.stderr  # kb/pageloop.py
     assert "second process" not in one.stderr
     assert_same_tree(project / "site-two", project / "site-one")
+    change_an_essay(project, random.Random(SEED))
+    three = build(project, "site-three")
+    assert three.returncode == 0, three.stderr
+    written, pages = map(int, re.search(r"Pages: (\d+) of (\d+) written by a second process", three.stderr).groups())
+    assert abs(2 * written - pages) <= 1, three.stderr  # every other page, those not read again included
 
 
 def test_kb_json_from_stored_parts_equals_a_fresh_dump(seeds_copy: Path, tmp_path: Path) -> None:

@@ -201,7 +201,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if _build and _second_core:
         second, _second_core = _second_core, None
         written = second.finish(_build[1])
-        log.info(f"Pages: {written} of {len(_build[1].render_keys)} written by a second process, on the other core")
+        log.info(f"Pages: {written} of {len(_build[1].page_keys)} written by a second process, on the other core")
     site_dir = Path(config.site_dir)
     if _uses_pagefind(config):
         (site_dir / fulltext.PAGEFIND_DIR).mkdir(exist_ok=True)  # the site uses Pagefind: see kb.finish

@@ -381,7 +381,7 @@ class PageCache:
             self.cache.put(self.page_kind, self.page_keys[src], FinishedPage(html, entries))
         else:
             return
-        if src in self.knowable and src not in self.warned:
+        if src in self.knowable and src in self.lookups and src not in self.warned:
             self._remember(page)
 
     def _remember(self, page: Page) -> None:
@@ -392,7 +392,7 @@ class PageCache:
             nav=self.site_nav, meta=self.knowable.pop(src), finished=self.page_keys[src], render=self.render_keys[src],
             title=page._title_from_render, anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
             links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
-            lookups=self.lookups.pop(src, {}),
+            lookups=self.lookups.pop(src),
         ))
 
     def used_page_keys(self) -> set[str]:
