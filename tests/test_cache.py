@@ -255,6 +255,7 @@ def test_many_entries_read_at_once_are_those_read_one_by_one(tmp_path: Path, col
     try:
         assert reader.get_many("kind", keys) == [Cache(tmp_path).get("kind", key) for key in keys]
         assert gc.isenabled() == collecting  # the collector is paused while reading, then as it was
+        assert gc.get_freeze_count() == 0  # and nothing is left out of its collections for good
     finally:
         (gc.enable if was else gc.disable)()
     assert reader.used_keys("kind") == set(keys)

@@ -67,19 +67,26 @@ class Cache:
             return None
 
     def get_many(self, kind: str, keys: list[str]) -> list[Any | None]:
-        """``get`` for each key, with the garbage collector paused.
+        """``get`` for each key, without the garbage collector walking what is read.
 
         Reading entries back makes no garbage cycles, but every object made
-        counts toward a collection, and each collection walks all the objects
-        read so far: loading 10,000 analysed essays took 1.9-2.6 s with the
-        collector on and 0.9-1.2 s with it paused.
+        counts toward a collection, and each collection walked all the objects
+        read so far (a dozen times over at 10,000 analysed essays: 1.4-1.8 s).
+        Read with the collector paused, the objects would still be walked by
+        the young collections, three times. ``freeze`` then ``unfreeze`` moves
+        them straight to the oldest generation instead, where only a full
+        collection looks at them. At 10,000 essays the analysis step took
+        0.94-1.01 s so, 1.75-2.25 s with the collector paused only, and the
+        whole pipeline's collections 0.5 s instead of 1.4-1.8 s.
         """
-        paused = gc.isenabled()
+        collecting = gc.isenabled()
         gc.disable()
         try:
             return [self.get(kind, key) for key in keys]
         finally:
-            if paused:
+            gc.freeze()
+            gc.unfreeze()
+            if collecting:
                 gc.enable()
 
     def has(self, kind: str, key: str) -> bool:
