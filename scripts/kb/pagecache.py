@@ -23,9 +23,10 @@ most of a build. Two cached steps, each keyed by the hash of all it reads:
    the site's settings and static files. It holds what the rest of the build
    needs of a page MkDocs does not read or render again (front matter,
    title, anchors, links to other pages' anchors) and the key of the
-   finished page it became under a given navigation. MkDocs spends about
-   0.4 ms a page reading, parsing and restoring even a fully cached page; a
-   page not read costs a file read and one small entry. Only a page whose HTML
+   finished page it became under a given navigation. Reading, parsing and
+   restoring a fully cached page took MkDocs 0.27-0.50 ms at 1,000 essays; a
+   page not read, 0.16-0.25 ms (a file read, one small entry, and the
+   plugins' events, which still run). Only a page whose HTML
    no plugin changed after rendering is kept so (the tags listing is filled in
    from other pages). If the navigation or the front matter as the plugins
    leave it differs from what the entry says, or its finished page is gone,
