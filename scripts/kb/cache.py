@@ -76,7 +76,8 @@ class Cache:
         the collector still walked them three times once it resumed (1.75-2.25
         s). ``freeze`` then ``unfreeze`` moves them straight to the oldest
         generation instead, where only a full collection looks at them, and
-        leaves nothing frozen: 0.94-1.01 s.
+        leaves nothing frozen (``kb.parallel`` freezes only around a fork, so
+        nothing else is frozen then either): 0.94-1.01 s.
         """
         collecting = gc.isenabled()
         gc.disable()
