@@ -327,6 +327,7 @@ class PageCache:
             page.markdown = page.content = None
             page.meta, page.toc, page._title_from_render = {}, [], None
             page.present_anchor_ids = page.links_to_anchors = None
+            # MkDocs' own step for one page, private: 1.6.1 is its last release, so it stays as it is
             _populate_page(page, config, files)
 
     def _wrap_search(self, config: MkDocsConfig) -> None:
