@@ -81,12 +81,10 @@ class RenderedMarkdown:
     @classmethod
     def of(cls, page: Page, lookups: dict[str, tuple | None]) -> "RenderedMarkdown":
         """What ``page.render`` just set, copied: the tags plugin later fills its listing into a toc in place."""
-        links = page.links_to_anchors
         return cls(
             content=page.content or "", toc=copy.deepcopy(page.toc), title=page._title_from_render,
             anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
-            links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
-            lookups=lookups,
+            links_to_anchors=_anchor_links_by_path(page), lookups=lookups,
         )
 
 
@@ -389,12 +387,10 @@ class PageCache:
     def _remember(self, page: Page) -> None:
         """Keep what the next build needs to leave this page unread while its source stays the same."""
         src = page.file.src_uri
-        links = page.links_to_anchors
         self.cache.put(self.known_kind, self.source_keys[src], KnownPage(
             nav=self.site_nav, meta=self.knowable.pop(src), finished=self.page_keys[src], render=self.render_keys[src],
             title=page._title_from_render, anchors=None if page.present_anchor_ids is None else set(page.present_anchor_ids),
-            links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
-            lookups=self.lookups.pop(src),
+            links_to_anchors=_anchor_links_by_path(page), lookups=self.lookups.pop(src),
         ))
 
     def used_page_keys(self) -> set[str]:
@@ -440,10 +436,7 @@ def _restore(page: Page, stored: RenderedMarkdown, files: Files) -> None:
     page.toc = stored.toc  # a fresh copy: read from the cache, or made in a worker, for this page alone
     page._title_from_render = stored.title
     page.present_anchor_ids = stored.anchors
-    if stored.links_to_anchors is None:
-        page.links_to_anchors = None
-    else:
-        page.links_to_anchors = {files.get_file_from_path(src): dict(a) for src, a in stored.links_to_anchors.items()}
+    page.links_to_anchors = _anchor_links_by_file(stored.links_to_anchors, files)
 
 
 def _restore_source(page: Page, known: KnownPage) -> None:
@@ -457,7 +450,15 @@ def _restore_known(page: Page, known: KnownPage, files: Files) -> None:
     page.content = ""
     page._title_from_render = known.title
     page.present_anchor_ids = None if known.anchors is None else set(known.anchors)
-    if known.links_to_anchors is None:
-        page.links_to_anchors = None
-    else:
-        page.links_to_anchors = {files.get_file_from_path(src): dict(a) for src, a in known.links_to_anchors.items()}
+    page.links_to_anchors = _anchor_links_by_file(known.links_to_anchors, files)
+
+
+def _anchor_links_by_path(page: Page) -> dict[str, dict[str, str]] | None:
+    """A page's links to other pages' anchors, keyed by the target's path: what can be stored."""
+    links = page.links_to_anchors
+    return None if links is None else {f.src_uri: dict(a) for f, a in links.items()}
+
+
+def _anchor_links_by_file(links: dict[str, dict[str, str]] | None, files: Files) -> dict | None:
+    """Stored links to anchors as MkDocs keeps them, keyed by this build's file objects."""
+    return None if links is None else {files.get_file_from_path(src): dict(a) for src, a in links.items()}
