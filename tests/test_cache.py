@@ -142,7 +142,7 @@ def test_an_incremental_build_equals_a_clean_build(warm_project: Path, tmp_path:
     project = tmp_path / "project"
     shutil.copytree(warm_project, project, symlinks=True)
     edit(project, random.Random(SEED))
-    result = build(project, "site-incremental")
+    result = build(project)  # replacing the warm build's site: its unchanged files are linked (kb.carryover)
     assert result.returncode == 0, result.stderr
     # a renamed topic is in the navigation, which every page shows: no finished page can be reused then,
     # and every page must be read again; otherwise most pages are not even read
@@ -154,7 +154,7 @@ def test_an_incremental_build_equals_a_clean_build(warm_project: Path, tmp_path:
     shutil.rmtree(project / ".cache")
     result = build(project, "site-clean")
     assert result.returncode == 0, result.stderr
-    assert_same_tree(project / "site-incremental", project / "site-clean")
+    assert_same_tree(project / "site", project / "site-clean")
 
 
 @pytest.mark.slow
@@ -165,7 +165,7 @@ def test_several_random_edits_in_a_row_stay_identical(warm_project: Path, tmp_pa
     for round_ in range(3):
         for edit in rng.sample([change_an_essay, change_an_essay, edit_the_glossary, edit_a_topic], 2):
             edit(project, rng)
-        result = build(project, f"site-{round_}")
+        result = build(project)
         assert result.returncode == 0, result.stderr
     clean = tmp_path / "clean"
     # the sources only: not the cache, not the built sites (overrides/sitemap.xml is a source)
@@ -173,7 +173,33 @@ def test_several_random_edits_in_a_row_stay_identical(warm_project: Path, tmp_pa
     shutil.copytree(project, clean, symlinks=True, ignore=built)
     result = build(clean, "site")
     assert result.returncode == 0, result.stderr
-    assert_same_tree(project / "site-2", clean / "site")
+    assert_same_tree(project / "site", clean / "site")
+
+
+def inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_files_the_last_site_holds_unchanged_are_linked_not_written_again(warm_project: Path, tmp_path: Path) -> None:
+    """The new site shares the old site's file where the bytes are the same; a changed page is a new file."""
+    project = tmp_path / "project"
+    shutil.copytree(warm_project, project, symlinks=True)
+    before, old_bytes = inodes(project / "site"), tree(project / "site")
+    change_an_essay(project, random.Random(SEED))
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    after, new_bytes = inodes(project / "site"), tree(project / "site")
+    # inode numbers of files alive during the build cannot be given to new files: the same number is the same file
+    linked = {path for path, number in after.items() if before.get(path) == number}
+    unchanged = {path for path in new_bytes if old_bytes.get(path) == new_bytes[path]}
+    pages = {path for path in new_bytes if path.endswith(".html")}
+    assert linked <= unchanged, sorted(linked - unchanged)[:5]
+    assert len(linked & pages) >= 0.8 * len(pages), (len(linked & pages), len(pages))
+    assert any(path.startswith("pagefind/") for path in linked), "the reused bundles of the search index"
+    changed_pages = pages - unchanged
+    assert changed_pages and not changed_pages & linked
+    assert re.search(r"Site: [1-9]\d* unchanged pages linked from the last site", result.stderr), result.stderr
 
 
 # --- the analysis cache ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import sitedir
+from .carryover import LAST_SITE_VARIABLE, LastSite
 from .errors import SeedError, shown_path
 from .finish import FINISHED_OUTSIDE
 
@@ -47,7 +48,7 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
             command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), "-d", str(work)]
             if strict:
                 command.append("--strict")
-            returncode = _run_mkdocs_then_finish(command, work, config)
+            returncode = _run_mkdocs_then_finish(command, work, config, site_dir)
             if returncode != 0:
                 sitedir.remove_tree(work)
                 kept = f"the previous site in {shown_path(site_dir)} is unchanged" if site_dir.exists() else "no site was written"
@@ -66,15 +67,18 @@ def build(config: Path, site_dir: Path, strict: bool = True, publish: bool = Fal
     return 0
 
 
-def _run_mkdocs_then_finish(command: list[str], site: Path, config: Path) -> int:
+def _run_mkdocs_then_finish(command: list[str], site: Path, config: Path, last_site: Path) -> int:
     """MkDocs writes the pages; then the site's last steps (kb.finish) run here, without MkDocs' memory.
+
+    ``site`` is the new site's folder, ``last_site`` the site it replaces: both
+    MkDocs and the last steps link the files it holds unchanged (kb.carryover).
 
     The hook says on a pipe when every page is written: the index and headers
     start then, while MkDocs only checks for warnings and exits. Its exit
     status still decides: a strict build that warned is not finished.
     """
     ready, pages_written = os.pipe()
-    env = {**_build_env(), FINISHED_OUTSIDE: str(pages_written)}
+    env = {**_build_env(), FINISHED_OUTSIDE: str(pages_written), LAST_SITE_VARIABLE: str(last_site)}
     try:
         process = subprocess.Popen(command, env=env, pass_fds=(pages_written,))
     finally:
@@ -82,12 +86,13 @@ def _run_mkdocs_then_finish(command: list[str], site: Path, config: Path) -> int
     from .finish import cache_for, start  # while MkDocs works
     from .headers import PolicyError
 
+    last = LastSite.of(last_site, site)
     with os.fdopen(ready, "rb") as signal:
         written = signal.read(1) == b"1"  # b"" when MkDocs ends without writing the pages
     begin = time.perf_counter()
     done, problem = None, None
     try:
-        done = start(site, cache_for(config)) if written else None
+        done = start(site, cache_for(config), last) if written else None
     except PolicyError as error:
         problem = f"cannot write the site's headers: {error}"
     returncode = process.wait()
@@ -98,7 +103,7 @@ def _run_mkdocs_then_finish(command: list[str], site: Path, config: Path) -> int
             print(f"kb: {problem}", file=sys.stderr)
         return returncode or 1
     try:
-        done = done or start(site, cache_for(config))
+        done = done or start(site, cache_for(config), last)
         if done.indexing:
             done.indexing.finish()
     except (PolicyError, RuntimeError) as error:

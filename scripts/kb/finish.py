@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from .cache import Cache, code_version
 
 if TYPE_CHECKING:  # imported when used: `python -m kb build` starts MkDocs before it needs them
+    from .carryover import LastSite
     from .headers import SiteContent
     from .fulltext import IndexRun
 
@@ -36,15 +37,17 @@ class Finishing:
     indexing: IndexRun | None  # still running: ``finish()`` waits for it
 
 
-def start(site_dir: Path, cache: Cache | None) -> Finishing:
+def start(site_dir: Path, cache: Cache | None, last: LastSite | None = None) -> Finishing:
     """Start Pagefind if the site uses it, and write ``_headers`` meanwhile.
+
+    ``last`` is the site this one replaces, if any: files it holds unchanged are linked from it.
 
     Raises ``headers.PolicyError`` (Pagefind stopped) for a page the policy cannot allow.
     """
     from . import fulltext
 
     uses_pagefind = (site_dir / fulltext.PAGEFIND_DIR).is_dir()
-    indexing = fulltext.start_index(site_dir, cache) if uses_pagefind else None
+    indexing = fulltext.start_index(site_dir, cache, last) if uses_pagefind else None
     try:
         headers = write_headers(site_dir, cache)
     except BaseException:

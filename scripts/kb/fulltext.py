@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import IO
 
 from .cache import Cache, code_version, digest
+from .carryover import LastSite, write_file
 
 PAGEFIND_DIR = "pagefind"
 BUNDLES_FILE = "bundles.json"  # in pagefind/: the other bundles, for search.js to merge
@@ -274,8 +275,11 @@ def index_site(site_dir: Path, cache: Cache | None = None) -> None:
     start_index(site_dir, cache).finish()
 
 
-def start_index(site_dir: Path, cache: Cache | None = None) -> IndexRun:
+def start_index(site_dir: Path, cache: Cache | None = None, last: LastSite | None = None) -> IndexRun:
     """Start Pagefind on the bundles that the cache does not hold, write the others, and return.
+
+    A stored bundle's files are linked from ``last``, the site this one
+    replaces, where it holds them unchanged (``kb.carryover``).
 
     Pagefind only reads the pages and writes into ``pagefind/``, which exists from
     now on, so work done beside it sees the site as it will be. ``mkdocs serve``
@@ -297,7 +301,7 @@ def start_index(site_dir: Path, cache: Cache | None = None) -> IndexRun:
         for bundle, key in zip(bundles, keys):
             stored = cache.get(CACHE_KIND, key) if cache else None
             if stored is not None:
-                _write_bundle(out / bundle.name, stored)
+                _write_bundle(site_dir, f"{PAGEFIND_DIR}/{bundle.name}".rstrip("/"), stored, last)
                 run.reused += 1
             else:
                 run.runs.append(_start(site_dir, bundle, key, work))
@@ -337,8 +341,6 @@ def _read_bundle(folder: Path, skip: set[str]) -> dict[str, bytes]:
     return files
 
 
-def _write_bundle(folder: Path, files: dict[str, bytes]) -> None:
+def _write_bundle(site_dir: Path, folder: str, files: dict[str, bytes], last: LastSite | None) -> None:
     for name, data in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_file(site_dir / folder / name, data, last, f"{folder}/{name}")

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .carryover import replace_file
+
 # Material names its bundles with the first 8 hex digits of their content
 # (bundle.a5f9d56c.min.js); such a file never changes, so it may be cached for a year.
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:css|js)$")
@@ -386,7 +388,8 @@ def add_policy_meta(site: Path) -> SiteContent:
         if CHARSET_TAG not in text:
             raise PolicyError(f"{path.relative_to(site).as_posix()}: no {CHARSET_TAG} to put the "
                               "Content-Security-Policy after (fix: keep Material's site_meta block)")
-        path.write_text(text.replace(CHARSET_TAG, tagged, 1), encoding="utf-8")
+        # a new file: the page may be a link to the last site's, which must stay as it is (kb.carryover)
+        replace_file(path, text.replace(CHARSET_TAG, tagged, 1).encode("utf-8"))
     return content
 
 

@@ -16,13 +16,14 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from kb import finish, fulltext, search
 from kb.cache import Cache
+from kb.carryover import LastSite
 from kb.errors import SeedError
 from kb.export import to_json
 from kb.headers import PolicyError
@@ -49,6 +50,7 @@ _server_pid: int | None = None  # the dev server's process: only it turns SIGTER
 _last_steps: finish.OnAThread | None = None
 _generated: set[str] = set()  # the paths under docs/ the last build wrote: not an editor's change
 _second_core: SecondCore | None = None  # this build's child writing every other page, if any
+_last_site: LastSite | None = None  # the site `python -m kb build` replaces: pages it holds unchanged are linked
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -91,6 +93,7 @@ def _seeds_dir(config: MkDocsConfig) -> Path:
 def on_pre_build(config: MkDocsConfig) -> None:
     global _build
     _wait_for_last_steps()
+    _replace_last_site(LastSite.from_environment(Path(config.site_dir)))
     start = time.perf_counter()
     cache = finish.cache_for(Path(config.config_file_path))
     if _build is not None:
@@ -127,6 +130,16 @@ def on_pre_build(config: MkDocsConfig) -> None:
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in kb.timings)
     log.info(f"Knowledge base: {len(kb.essays)} essays, {len(kb.topics)} topics, {len(changed)} pages changed "
              f"in {time.perf_counter() - start:.2f}s ({timings}, then render and write)")
+
+
+def _replace_last_site(last: LastSite | None) -> None:
+    global _last_site
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if _last_site:
+        build_log.removeFilter(_last_site.notice)
+    _last_site = last
+    if last:
+        build_log.addFilter(last.notice)
 
 
 def _kb_json(kb: KnowledgeBase, cache: Cache) -> tuple[str, set[str]]:
@@ -179,7 +192,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         return env
     env = _build[1].on_env(env, config, files)
     if _uses_pagefind(config):
-        _second_core = SecondCore.start(config, files, _build[1].nav, env, _build[1])
+        _second_core = SecondCore.start(config, files, _build[1].nav, env, _build[1], _last_site)
         _build[1].elsewhere = _second_core.pages if _second_core else set()
     return env
 
@@ -190,18 +203,32 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
         _build[1].before_context(page)
 
 
-@event_priority(100)
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> None:
+@event_priority(100)  # first: the page as the cache can give it again, before other plugins' changes
+def _remember_finished_page(output: str, page: Page, config: MkDocsConfig) -> None:
     if _build:
         _build[1].after_page(page, output)
 
 
+@event_priority(-100)  # last: the page exactly as MkDocs is about to write it
+def _link_unchanged_page(output: str, page: Page, config: MkDocsConfig) -> str | None:
+    if _last_site and _last_site.carry_page(page.file.src_uri, page.file.dest_uri, output):
+        return ""  # linked: MkDocs writes nothing for an empty page (and its notice is filtered)
+    return None
+
+
+on_post_page = CombinedEvent(_remember_finished_page, _link_unchanged_page)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     global _last_steps, _second_core
+    report = None
     if _build and _second_core:
         second, _second_core = _second_core, None
-        written = second.finish(_build[1])
-        log.info(f"Pages: {written} of {len(_build[1].page_keys)} written by a second process, on the other core")
+        report = second.finish(_build[1])
+        log.info(f"Pages: {report.pages} of {len(_build[1].page_keys)} written by a second process, on the other core")
+    if _last_site:
+        linked = len(_last_site.pages) + (report.linked if report else 0)
+        log.info(f"Site: {linked} unchanged pages linked from the last site, not written again")
     site_dir = Path(config.site_dir)
     if _uses_pagefind(config):
         (site_dir / fulltext.PAGEFIND_DIR).mkdir(exist_ok=True)  # the site uses Pagefind: see kb.finish

@@ -28,6 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
+from .carryover import LastSite, SkippedPageNotice
 from .parallel import Pending, in_background, may_fork
 
 ELSEWHERE_TEMPLATE = "kb-written-by-the-other-core.html"
@@ -40,6 +41,7 @@ class ChildReport:
     used: set[str] = field(default_factory=set)  # page-cache keys
     reused: int = 0  # finished pages taken from the cache
     pages: int = 0
+    linked: int = 0  # pages linked from the last site (kb.carryover), not written
 
 
 class _Relay(logging.Handler):
@@ -53,44 +55,32 @@ class _Relay(logging.Handler):
         self.report.records.append((record.name, record.levelno, record.getMessage()))
 
 
-class _SkipNotice(logging.Filter):
-    """MkDocs says "Page skipped ... empty output" for each page the child writes: not news."""
-
-    def __init__(self, pages: set[str]) -> None:
-        super().__init__()
-        self.pages = pages
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        return not (message.startswith("Page skipped: '") and message.split("'", 2)[1] in self.pages)
-
-
 class SecondCore:
     """The pages the child writes, and the child's report once collected."""
 
     def __init__(self, pages: set[str], pending: Pending[ChildReport]) -> None:
         self.pages = pages
         self.pending = pending
-        self.notice = _SkipNotice(pages)
+        self.notice = SkippedPageNotice(pages)
         logging.getLogger("mkdocs.commands.build").addFilter(self.notice)
 
     @classmethod
     def start(cls, config: MkDocsConfig, files: Files, nav: Navigation | None, env: Environment,
-              page_cache: Any) -> "SecondCore | None":
+              page_cache: Any, last_site: LastSite | None) -> "SecondCore | None":
         """Called last in ``on_env``: fork the child, and give its pages an empty template here."""
         pages = files.documentation_pages(inclusion=InclusionLevel.is_included)
         # only in a child: _render_in_child takes MkDocs' log handlers away from the process it runs in
         if nav is None or len(pages) < MIN_PAGES or not may_fork():
             return None
         theirs = [file for number, file in enumerate(pages) if number % 2 == 1]
-        pending = in_background(_render_in_child, config, pages, theirs, nav, env, page_cache)
+        pending = in_background(_render_in_child, config, pages, theirs, nav, env, page_cache, last_site)
         env.loader = ChoiceLoader([DictLoader({ELSEWHERE_TEMPLATE: ""}), env.loader])
         for file in theirs:
             file.page.meta["template"] = ELSEWHERE_TEMPLATE
         return cls({file.src_uri for file in theirs}, pending)
 
-    def finish(self, page_cache: Any) -> int:
-        """Wait for the child; log its warnings here and count what it used. Returns its page count."""
+    def finish(self, page_cache: Any) -> ChildReport:
+        """Wait for the child; log its warnings here and count what it used. Returns its report."""
         try:
             report = self.pending.result()
         finally:
@@ -98,7 +88,7 @@ class SecondCore:
         for name, level, message in report.records:
             logging.getLogger(name).log(level, message)
         page_cache.count_child(report.used, report.reused)
-        return report.pages
+        return report
 
     def stop(self) -> None:
         self.pending.stop()
@@ -106,7 +96,7 @@ class SecondCore:
 
 
 def _render_in_child(config: MkDocsConfig, pages: list, theirs: list, nav: Navigation, env: Environment,
-                     page_cache: Any) -> ChildReport:
+                     page_cache: Any, last_site: LastSite | None) -> ChildReport:
     report = ChildReport()
     mkdocs_log = logging.getLogger("mkdocs")
     for handler in list(mkdocs_log.handlers):
@@ -116,4 +106,5 @@ def _render_in_child(config: MkDocsConfig, pages: list, theirs: list, nav: Navig
         _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
         report.pages += 1
     report.used, report.reused = page_cache.used_page_keys(), page_cache.hits["page"]
+    report.linked = len(last_site.pages) if last_site else 0
     return report
