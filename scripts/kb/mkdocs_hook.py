@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb import finish, fulltext, search
+from kb import finish, fulltext, search, watch
 from kb.cache import Cache
 from kb.carryover import LastSite
 from kb.errors import SeedError
@@ -286,44 +286,12 @@ def on_build_error(error: Exception) -> None:
 
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
     server.watch(str(_seeds_dir(config)))
-    _watch_docs_but_not_generated_pages(server, Path(config.docs_dir))
+    watch.watch_docs_but_not_generated_pages(server, Path(config.docs_dir), _is_generated)
+    watch.hear_changes_from_the_system(server)
     return server
 
 
-def _watch_docs_but_not_generated_pages(server, docs_dir: Path) -> None:  # noqa: ANN001 - MkDocs' LiveReloadServer
-    """Rebuild when an editor changes docs/, not when a build writes its generated pages there.
-
-    MkDocs watches all of docs/; each build that writes a changed page would
-    then start a second, idle build (and a second search index). MkDocs 1.6.1
-    is the last release, so its dev server's internals used here stay as they are;
-    anything else keeps MkDocs' own watch.
-    """
-    condition, observer = getattr(server, "_rebuild_cond", None), getattr(server, "observer", None)
-    if (condition is None or observer is None or not hasattr(server, "_watch_refs")
-            or str(docs_dir.resolve()) not in getattr(server, "_watched_paths", {})):
-        return
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
-
-    def is_generated(path: str) -> bool:
-        try:
-            parts = Path(path).resolve().relative_to(docs_dir.resolve()).parts
-        except ValueError:
-            return False
-        return bool(parts) and (parts[0] in GENERATED_DIRS or "/".join(parts) in _generated
-                                or parts[-1].startswith(TEMPORARY_PREFIX))
-
-    def on_any_event(event: FileSystemEvent) -> None:
-        paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-        if event.is_directory or all(is_generated(p) for p in paths if p):
-            return
-        with condition:
-            server._want_rebuild = True
-            condition.notify_all()
-
-    path = str(docs_dir.resolve())
-    server.unwatch(path)
-    handler = FileSystemEventHandler()
-    handler.on_any_event = on_any_event  # type: ignore[method-assign]
-    # in the server's own books, so that it lists docs/ as watched and could unwatch it
-    server._watch_refs[path] = observer.schedule(handler, path, recursive=True)
-    server._watched_paths[path] = 1
+def _is_generated(path: str) -> bool:
+    """Whether ``path`` (in docs/, with "/") is a page a build writes, not an editor's."""
+    parts = path.split("/")
+    return bool(path) and (parts[0] in GENERATED_DIRS or path in _generated or parts[-1].startswith(TEMPORARY_PREFIX))
