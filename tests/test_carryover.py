@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.carryover import LastSite, replace_file, write_file
+from kb.carryover import LastSite, replace_file, set_aside, write_file
 from kb.headers import CHARSET_TAG, add_policy_meta
 
 PAGE = f"<!doctype html><html><head>{CHARSET_TAG}<title>t</title></head><body><p>Same</p></body></html>".encode()
@@ -97,3 +97,25 @@ def test_replace_file_makes_a_new_file(sites: tuple[Path, Path]) -> None:
     replace_file(new / "essays" / "a" / "index.html", b"new")
     assert (new / "essays" / "a" / "index.html").read_bytes() == b"new"
     assert (old / "essays" / "a" / "index.html").read_bytes() == PAGE
+
+
+def test_a_served_site_is_set_aside_and_its_folder_left_empty(tmp_path: Path) -> None:
+    site = tmp_path / "mkdocs_x"
+    (site / "about").mkdir(parents=True)
+    (site / "about" / "index.html").write_bytes(PAGE)
+    site.chmod(0o700)
+    aside = set_aside(site)
+    assert aside is not None and aside.parent == tmp_path and aside.name.startswith("mkdocs_x-last-")
+    assert (aside / "about" / "index.html").read_bytes() == PAGE
+    assert site.is_dir() and list(site.iterdir()) == [] and (site.stat().st_mode & 0o777) == 0o700
+    assert LastSite(aside, site).carry("about/index.html", PAGE)
+
+
+def test_nothing_is_set_aside_from_an_empty_missing_or_linked_folder(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "index.html").write_bytes(PAGE)
+    (tmp_path / "link").symlink_to(tmp_path / "full")
+    for name in ("empty", "missing", "link"):
+        assert set_aside(tmp_path / name) is None, name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "full", "link"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -155,6 +156,33 @@ def test_a_dev_server_stopped_by_sigterm_leaves_nothing_in_the_temporary_folder(
         assert any(temporary.iterdir())  # the served copy of the site lives there
     assert sorted(p.name for p in temporary.iterdir()) == [], log.read_text(encoding="utf-8")[-2000:]
     assert "Shutting down" in log.read_text(encoding="utf-8")
+
+
+def test_a_save_links_the_pages_it_left_unchanged_from_the_site_served_before(tmp_path: Path) -> None:
+    """MkDocs empties the served folder before each build; the pages a save left as they were are linked instead."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    with serving(tmp_path, TMPDIR=str(temporary)) as (project, url, log):
+        entry = url + "pagefind/pagefind-entry.json"
+        wait_until(lambda: '"languages"' in fetch(entry))
+        entry_before = fetch(entry)
+        essay = sorted((project / "seeds").glob("*.txt"))[0]
+        marker = f"An editor saved this sentence at {time.time_ns()}."
+        with open(essay, "a", encoding="utf-8") as handle:
+            handle.write(" " + marker + "\n")
+        wait_until(lambda: marker in fetch(f"{url}essays/{slugify(essay_stem(essay.name))}/"))
+        text = log.read_text(encoding="utf-8")
+        linked = re.findall(r"Site: (\d+) unchanged pages linked from the last site", text)
+        assert linked and int(linked[-1]) > 20, text[-3000:]
+        assert "About" in fetch(url + "about/")  # a linked page is served as before
+        # once the search index is written, the folder set aside is gone
+        wait_until(lambda: (e := fetch(entry)) != entry_before and '"languages"' in e)
+        wait_until(lambda: len(list(temporary.iterdir())) == 1, timeout=30)
+        # a save stopped by SIGTERM while its last steps run leaves nothing either
+        with open(essay, "a", encoding="utf-8") as handle:
+            handle.write(" And one more.\n")
+        wait_until(lambda: "And one more." in fetch(f"{url}essays/{slugify(essay_stem(essay.name))}/"))
+    assert sorted(p.name for p in temporary.iterdir()) == [], log.read_text(encoding="utf-8")[-2000:]
 
 
 def test_processes_forked_by_a_dev_server_end_quietly_on_sigterm(tmp_path: Path) -> None:

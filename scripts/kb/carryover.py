@@ -10,6 +10,11 @@ equal the old site's file at the same place is now a hard link to that file:
 no data is written, and deleting the old site mostly removes names (1.4 s at
 10,000 essays).
 
+``mkdocs serve`` builds into one folder, which MkDocs empties before every
+build, deleting every file, and then writes every page again. The hook first
+moves what it served aside (``set_aside``), links from it, and deletes it
+once the search index has taken its unchanged bundles from it.
+
 The bytes are compared, not assumed: a file is linked only if the old one
 is a regular file with exactly these bytes, so a site edited by hand or
 damaged is simply written again. Nothing may then change a linked file in
@@ -24,6 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import tempfile
 from pathlib import Path, PurePosixPath
 
 LAST_SITE_VARIABLE = "KB_LAST_SITE"  # set by `python -m kb build` for MkDocs: the site being replaced
@@ -96,6 +102,29 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+def set_aside(site_dir: Path) -> Path | None:
+    """Move the site ``mkdocs serve`` served to a fresh folder beside it, leaving ``site_dir`` empty.
+
+    MkDocs empties the served folder before every build; what it held is then
+    the last site to link from. Returns the folder, for the caller to delete;
+    None if there was nothing to set aside or it cannot be moved.
+    """
+    try:
+        if not site_dir.is_dir() or site_dir.is_symlink() or not any(site_dir.iterdir()):
+            return None
+        mode = stat.S_IMODE(site_dir.stat().st_mode)
+        aside = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-last-", dir=site_dir.parent))
+        os.rename(site_dir, aside)  # onto the empty folder just made: a name no one else has
+    except OSError:
+        return None
+    try:
+        site_dir.mkdir(mode=mode)
+    except OSError:  # the server must have its folder back, whatever it held
+        os.rename(aside, site_dir)
+        return None
+    return aside
 
 
 def write_file(path: Path, data: bytes, last: LastSite | None, relative: str) -> None:

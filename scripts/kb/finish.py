@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import Cache, code_version
+from .sitedir import remove_tree
 
 if TYPE_CHECKING:  # imported when used: `python -m kb build` starts MkDocs before it needs them
     from .carryover import LastSite
@@ -65,19 +66,29 @@ class OnAThread:
     calls ``wait`` before it touches the site folder.
     """
 
-    def __init__(self, site_dir: Path, cache: Cache | None) -> None:
+    def __init__(self, site_dir: Path, cache: Cache | None, last: LastSite | None = None,
+                 remove_after: Path | None = None) -> None:
+        """``last``: the site this one replaces; ``remove_after``: a folder to delete once done (it may be ``last``'s)."""
         self.errors: list[str] = []
         self._indexing: IndexRun | None = None
         self._stopping = False
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, args=(site_dir, cache), name="kb-last-steps", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(site_dir, cache, last, remove_after),
+                                        name="kb-last-steps", daemon=True)
         self._thread.start()
 
-    def _run(self, site_dir: Path, cache: Cache | None) -> None:
+    def _run(self, site_dir: Path, cache: Cache | None, last: LastSite | None, remove_after: Path | None) -> None:
+        try:
+            self._finish(site_dir, cache, last)
+        finally:
+            if remove_after:
+                remove_tree(remove_after)
+
+    def _finish(self, site_dir: Path, cache: Cache | None, last: LastSite | None) -> None:
         from .headers import PolicyError
 
         try:
-            done = start(site_dir, cache)
+            done = start(site_dir, cache, last)
             with self._lock:
                 self._indexing, stopping = done.indexing, self._stopping
             if done.indexing and stopping:
