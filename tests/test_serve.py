@@ -158,6 +158,35 @@ def test_a_dev_server_stopped_by_sigterm_leaves_nothing_in_the_temporary_folder(
     assert "Shutting down" in log.read_text(encoding="utf-8")
 
 
+def test_processes_forked_by_a_dev_server_do_not_keep_its_sigterm_handler(tmp_path: Path) -> None:
+    """A Python signal handler runs only when the process next runs Python code.
+
+    A pool's worker blocked on its pool's lock never does: a first `mkdocs serve`
+    at 10,000 essays hung while its pool stopped a worker that had inherited the
+    server's handler. A forked child must end on SIGTERM at once, as by default.
+    """
+    script = tmp_path / "fork.py"
+    script.write_text(
+        "import multiprocessing, signal\n"
+        "from kb import mkdocs_hook\n"
+        "def report(queue):\n"
+        "    queue.put(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)\n"
+        "if __name__ == '__main__':\n"
+        "    mkdocs_hook.on_startup(command='serve', dirty=False)\n"
+        "    assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL\n"
+        "    context = multiprocessing.get_context('fork')\n"
+        "    queue = context.Queue()\n"
+        "    child = context.Process(target=report, args=(queue,))\n"
+        "    child.start()\n"
+        "    print(queue.get(timeout=60))\n"
+        "    child.join()\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "scripts")}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "True"), done.stderr
+
+
 def test_a_save_links_the_pages_it_left_unchanged_from_the_site_served_before(tmp_path: Path) -> None:
     """MkDocs empties the served folder before each build; the pages a save left as they were are linked instead."""
     temporary = tmp_path / "tmp"

@@ -64,14 +64,26 @@ def on_startup(command: str, dirty: bool) -> None:
         # Pagefind work folder stayed in /tmp whenever a process manager stopped it
         _server_pid = os.getpid()
         signal.signal(signal.SIGTERM, _stop_serving)
+        os.register_at_fork(after_in_child=_end_by_default_on_sigterm)
 
 
 def _stop_serving(signum: int, frame: object) -> None:
     if os.getpid() == _server_pid:
         raise KeyboardInterrupt  # what MkDocs' dev server stops on, cleaning up (and calling on_shutdown)
-    # a process the server forked (a pool's worker, which its pool stops with SIGTERM) ends as by default
+    # a SIGTERM that reached a forked child before _end_by_default_on_sigterm ran: end as by default
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
+
+
+def _end_by_default_on_sigterm() -> None:
+    """In a process the server forks (a pool's worker, which its pool stops with SIGTERM): no Python handler.
+
+    A Python handler runs only when the process next runs Python code; a worker
+    blocked on its pool's lock never does, and the pool waits for it for ever
+    (a first `mkdocs serve` at 10,000 essays hung so).
+    """
+    if signal.getsignal(signal.SIGTERM) is _stop_serving:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def on_shutdown() -> None:
