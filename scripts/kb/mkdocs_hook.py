@@ -150,11 +150,13 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 def _site_to_link_from(site_dir: Path) -> LastSite | None:
     """`python -m kb build` names the site it replaces; under `mkdocs serve` it is the one served so far,
-    which MkDocs would delete file by file (9 s at 10,000 essays) before writing every page again."""
+    which MkDocs would otherwise delete file by file before writing every page again."""
     global _set_aside
     if not _serving:
         return LastSite.from_environment(site_dir)
-    _remove_set_aside()  # a failed build's
+    _remove_set_aside()
+    # (a build that fails leaves the folder empty or half written: MkDocs' dev server then holds
+    # every request until a build succeeds, so what the folder holds meanwhile is never served)
     _set_aside = None if _dirty else carryover.set_aside(site_dir)
     return LastSite.of(_set_aside, site_dir) if _set_aside else None
 
