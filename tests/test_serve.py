@@ -165,26 +165,30 @@ def test_processes_forked_by_a_dev_server_do_not_keep_its_sigterm_handler(tmp_pa
     at 10,000 essays hung while its pool stopped a worker that had inherited the
     server's handler. A forked child must end on SIGTERM at once, as by default.
     """
-    script = tmp_path / "fork.py"
-    script.write_text(
-        "import multiprocessing, signal\n"
-        "from kb import mkdocs_hook\n"
+    done = _under_the_dev_servers_handler(
+        tmp_path,
         "def report(queue):\n"
-        "    queue.put(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)\n"
-        "if __name__ == '__main__':\n"
-        "    mkdocs_hook.on_startup(command='serve', dirty=False)\n"
-        "    assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL\n"
-        "    context = multiprocessing.get_context('fork')\n"
-        "    queue = context.Queue()\n"
-        "    child = context.Process(target=report, args=(queue,))\n"
-        "    child.start()\n"
-        "    print(queue.get(timeout=60))\n"
-        "    child.join()\n",
-        encoding="utf-8",
+        "    queue.put(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)\n",
+        "assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL\n"
+        "context = multiprocessing.get_context('fork')\n"
+        "queue = context.Queue()\n"
+        "child = context.Process(target=report, args=(queue,))\n"
+        "child.start()\n"
+        "print(queue.get(timeout=60))\n"
+        "child.join()\n",
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "scripts")}
-    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout.strip()) == (0, "True"), done.stderr
+
+
+def _under_the_dev_servers_handler(tmp_path: Path, functions: str, main: str) -> subprocess.CompletedProcess[str]:
+    """Run ``main`` (a script's lines) in a process that installed the hook's SIGTERM handler as `mkdocs serve` does."""
+    script = tmp_path / "fork.py"
+    body = "".join("    " + line + "\n" for line in main.splitlines())
+    script.write_text("import multiprocessing, signal, time\nfrom kb import mkdocs_hook\n" + functions
+                      + "if __name__ == '__main__':\n    mkdocs_hook.on_startup(command='serve', dirty=False)\n" + body,
+                      encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "scripts")}
+    return subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_a_save_links_the_pages_it_left_unchanged_from_the_site_served_before(tmp_path: Path) -> None:
@@ -222,21 +226,14 @@ def test_processes_forked_by_a_dev_server_end_quietly_on_sigterm(tmp_path: Path)
     a KeyboardInterrupt traceback into the editor's terminal (seen on a first
     `make serve`) and ended with status 1 instead of by the signal.
     """
-    script = tmp_path / "fork.py"
-    script.write_text(
-        "import multiprocessing, time\n"
-        "from kb import mkdocs_hook\n"
-        "if __name__ == '__main__':\n"
-        "    mkdocs_hook.on_startup(command='serve', dirty=False)\n"
-        "    child = multiprocessing.get_context('fork').Process(target=time.sleep, args=(60,))\n"
-        "    child.start()\n"
-        "    time.sleep(0.5)\n"
-        "    child.terminate()  # SIGTERM, as a pool stops its workers\n"
-        "    child.join()\n"
-        "    print(child.exitcode)\n",
-        encoding="utf-8",
+    done = _under_the_dev_servers_handler(
+        tmp_path, "",
+        "child = multiprocessing.get_context('fork').Process(target=time.sleep, args=(60,))\n"
+        "child.start()\n"
+        "time.sleep(0.5)\n"
+        "child.terminate()  # SIGTERM, as a pool stops its workers\n"
+        "child.join()\n"
+        "print(child.exitcode)\n",
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "scripts")}
-    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout.strip()) == (0, str(-signal.SIGTERM)), done.stderr
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
