@@ -237,3 +237,30 @@ def test_processes_forked_by_a_dev_server_end_quietly_on_sigterm(tmp_path: Path)
     )
     assert (done.returncode, done.stdout.strip()) == (0, str(-signal.SIGTERM)), done.stderr
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
+
+
+def test_without_inotify_the_dev_server_keeps_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a system without inotify (macOS), watchdog's module raises its own error on import."""
+    import builtins
+
+    from kb import watch
+
+    class UnsupportedLibcError(Exception):
+        pass
+
+    real_import = builtins.__import__
+
+    def no_inotify(name, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003 - __import__'s own signature
+        if name == "watchdog.observers.inotify":
+            raise UnsupportedLibcError("no inotify here")
+        return real_import(name, *args, **kwargs)
+
+    class Server:
+        observer = type("Polling", (), {"_handlers": {}, "is_alive": lambda self: False})()
+        _watch_refs: dict = {}
+
+    monkeypatch.setattr(builtins, "__import__", no_inotify)
+    server = Server()
+    polling = server.observer
+    assert watch.hear_changes_from_the_system(server) is False
+    assert server.observer is polling
