@@ -41,7 +41,6 @@ class LastSite:
     def __init__(self, old: Path, new: Path) -> None:
         self.old = old
         self.new = new
-        self.linked = 0
         self.pages: set[str] = set()  # MkDocs pages linked, by source path
         self.notice = SkippedPageNotice(self.pages)
 
@@ -72,9 +71,7 @@ class LastSite:
             os.link(old, new, follow_symlinks=False)
         except OSError:  # another file system, no hard links there, or not ours to link: write it
             return False
-        self.linked += 1
         return True
-
 
     def carry_page(self, src_uri: str, dest_uri: str, output: str) -> bool:
         """Link a page MkDocs is about to write (``output``, as its ``on_post_page`` leaves it), if unchanged."""
