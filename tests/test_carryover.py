@@ -7,13 +7,16 @@ written anew, the result equal to a clean build) is in test_cache.py.
 from __future__ import annotations
 
 import os
+import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from kb.carryover import LastSite, replace_file, set_aside, write_file
 from kb.headers import CHARSET_TAG, add_policy_meta
+from kb.sitedir import publish_modes
 
 PAGE = f"<!doctype html><html><head>{CHARSET_TAG}<title>t</title></head><body><p>Same</p></body></html>".encode()
 
@@ -118,3 +121,21 @@ def test_nothing_is_set_aside_from_an_empty_missing_or_linked_folder(tmp_path: P
     for name in ("empty", "missing", "link"):
         assert set_aside(tmp_path / name) is None, name
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "full", "link"]
+
+
+def test_setting_the_published_modes_leaves_linked_files_untouched(sites: tuple[Path, Path]) -> None:
+    """The new site's modes are set after linking: a file shared with the last site already has its
+    mode and is not touched (a chmod would stamp the old site's file too); any other file is set."""
+    old, new = sites
+    shared = old / "essays" / "a" / "index.html"
+    shared.chmod(0o644)
+    assert LastSite(old, new).carry("essays/a/index.html", PAGE)
+    (new / "private.html").write_bytes(PAGE)
+    (new / "private.html").chmod(0o600)
+    (new / "to-outside.html").symlink_to(old / "essays" / "a")
+    before = shared.stat().st_ctime_ns
+    time.sleep(0.01)
+    publish_modes(new, umask=0o022)
+    assert shared.stat().st_ctime_ns == before
+    assert stat.S_IMODE((new / "private.html").stat().st_mode) == 0o644
+    assert stat.S_IMODE(new.stat().st_mode) == 0o755 and stat.S_IMODE((new / "essays").stat().st_mode) == 0o755
