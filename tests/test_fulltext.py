@@ -207,6 +207,21 @@ def test_bundles_from_the_cache_equal_fresh_ones_and_only_a_changed_one_is_index
     assert files(site / "pagefind") == files(fresh / "pagefind")
 
 
+@pytest.mark.usefixtures("bundled")
+def test_a_stored_bundle_that_cannot_be_read_is_indexed_again(tmp_path: Path) -> None:
+    site, cache = make_site(tmp_path / "a", 9), Cache(tmp_path / "cache")
+    fulltext.start_index(site, cache).finish()
+    for entry in (tmp_path / "cache" / fulltext.CACHE_KIND).glob("*/*"):
+        entry.write_bytes(b"not a pickle")  # damaged: still there, so has() finds it
+    again = fulltext.start_index(site, cache)
+    assert len(again.runs) == 4 and again.reused == 0
+    again.finish()
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("pagefind"))
+    fulltext.index_site(fresh)
+    assert files(site / "pagefind") == files(fresh / "pagefind")
+
+
 def test_each_essay_bundle_gets_smaller_index_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A query fetches a chunk from every bundle: smaller chunks keep its bytes near one index's.
     Fails if the pinned Pagefind stops reading the chunk size variable."""
