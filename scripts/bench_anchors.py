@@ -28,7 +28,7 @@ Zensical and Hugo come from their own environment (``make bench-anchors``
 installs requirements-anchors.txt into .venv-anchors/); the Material runs use
 this interpreter's MkDocs.
 
-    flock /work/notes/heavy.lock .venv/bin/python scripts/bench_anchors.py --essays 1000 --json anchors-1000.json
+    .venv/bin/python scripts/bench_anchors.py --essays 1000 --json anchors-1000.json
 """
 
 from __future__ import annotations

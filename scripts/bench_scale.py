@@ -16,7 +16,7 @@ result for tests/test_bench.py, which compares it with the budgets.
 ``--stages`` also times the pipeline stage by stage, in this process.
 The corpus never enters the project's own seeds.
 
-    flock /work/notes/heavy.lock python scripts/bench_scale.py --essays 1000 --json bench-1000.json
+    .venv/bin/python scripts/bench_scale.py --essays 1000 --json bench-1000.json
 """
 
 from __future__ import annotations
