@@ -64,7 +64,8 @@ def publish_modes(root: Path, umask: int | None = None) -> None:
 
 def _set_mode(path: str, mode: int) -> None:
     """Only where it differs: a file linked from the last site (kb.carryover) has its mode already,
-    and a chmod would stamp the last site's file too (0.3 s at 10,000 essays)."""
+    and a chmod would stamp the last site's file too (chmod-ing every name took 0.3 s of a
+    one-essay build at 10,000 essays)."""
     info = os.lstat(path)
     if not stat.S_ISLNK(info.st_mode) and stat.S_IMODE(info.st_mode) != mode:
         os.chmod(path, mode)
