@@ -295,24 +295,21 @@ def start_index(site_dir: Path, cache: Cache | None = None, last: LastSite | Non
     work = Path(tempfile.mkdtemp(prefix=".site-index-", dir=site_dir.parent))
     run = IndexRun(site_dir, cache, work, bundles)
     try:
-        # Pagefind starts on a bundle as soon as its key says it must: it takes longest, and the
-        # other bundles' keys and stored files are made and written while it runs
+        # Pagefind starts on a bundle as soon as its key is not stored: it takes longest, and the
+        # other bundles' keys are made and their stored files written while it runs
         stored_bundles = []
         for bundle in bundles:
             key = bundle_key(site_dir, bundle, version, memo)
-            if cache and cache.has(CACHE_KIND, key):
-                stored_bundles.append((bundle, key))
-            else:
+            stored = cache.get(CACHE_KIND, key) if cache else None
+            if stored is None:
                 run.runs.append(_start(site_dir, bundle, key, work))
+            else:
+                stored_bundles.append((bundle, stored))
         if cache:
             cache.put(PARTS_KIND, version, memo.seen)  # this build's pages only: it does not grow
-        for bundle, key in stored_bundles:
-            stored = cache.get(CACHE_KIND, key)
-            if stored is None:  # gone or damaged since has(): indexed after all
-                run.runs.append(_start(site_dir, bundle, key, work))
-                continue
+        for bundle, stored in stored_bundles:
             _write_bundle(site_dir, f"{PAGEFIND_DIR}/{bundle.name}".rstrip("/"), stored, last)
-            run.reused += 1
+        run.reused = len(stored_bundles)
     except BaseException:
         run.cancel()
         raise
